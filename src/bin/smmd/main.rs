@@ -1,0 +1,2 @@
+//! The `smmd` command-line tool.
+fn main() {}

@@ -1,0 +1,138 @@
+//! The two matrix products of the sliced estimator, parallel over fixed
+//! blocks of rows.
+//!
+//! Invariants: every output element is computed by exactly one call of the
+//! single-threaded `matrixmultiply` kernel, over the same `k` loop whatever
+//! the block it falls in, and blocks have a fixed size; so the bits of the
+//! result do not depend on the number of threads.
+
+use rayon::prelude::*;
+
+use crate::float::Float;
+
+/// Rows of the left factor per parallel task.
+const ROWS: usize = 256;
+
+#[derive(Clone, Copy)]
+struct SendPtr<F>(*mut F);
+// SAFETY: tasks write disjoint elements through the pointer (see `project`).
+unsafe impl<F> Send for SendPtr<F> {}
+unsafe impl<F> Sync for SendPtr<F> {}
+
+/// Projections of `rows` points `z` (row-major, `rows x d`) on the `c`
+/// directions `dirs` (row-major `c x d`), written transposed:
+/// `out[p * ld + offset + i] = <dirs_p, z_i>`, so each slice is contiguous.
+pub(crate) fn project<F: Float>(
+    z: &[F],
+    rows: usize,
+    d: usize,
+    dirs: &[F],
+    c: usize,
+    out: &mut [F],
+    ld: usize,
+    offset: usize,
+) {
+    assert!(z.len() == rows * d && dirs.len() == c * d);
+    assert!(c == 0 || (c - 1) * ld + offset + rows <= out.len());
+    let ptr = SendPtr(out.as_mut_ptr());
+    (0..rows.div_ceil(ROWS)).into_par_iter().for_each(|b| {
+        let ptr = ptr;
+        let i0 = b * ROWS;
+        let mb = ROWS.min(rows - i0);
+        // SAFETY: A is rows i0..i0+mb of z; B[k][p] = dirs[p d + k]; C
+        // element (i, p) is out[p ld + offset + i0 + i], inside `out` by the
+        // assertion above, and block b alone writes rows i0..i0+mb.
+        unsafe {
+            F::gemm_raw(
+                mb,
+                d,
+                c,
+                F::one(),
+                z.as_ptr().add(i0 * d),
+                d as isize,
+                1,
+                dirs.as_ptr(),
+                1,
+                d as isize,
+                F::zero(),
+                ptr.0.add(offset + i0),
+                1,
+                ld as isize,
+            );
+        }
+    });
+}
+
+/// Back-projection `out (n x d) += Sᵀ dirs`, where `s` is `c x n`
+/// (slice-contiguous) and `dirs` is `c x d`: `out_i += Σ_p s[p n + i] dirs_p`.
+pub(crate) fn back_project<F: Float>(
+    s: &[F],
+    n: usize,
+    dirs: &[F],
+    c: usize,
+    d: usize,
+    out: &mut [F],
+) {
+    assert!(s.len() >= c * n && dirs.len() == c * d && out.len() == n * d);
+    out.par_chunks_mut(ROWS * d)
+        .enumerate()
+        .for_each(|(b, block)| {
+            let i0 = b * ROWS;
+            let mb = block.len() / d;
+            // SAFETY: A[i][p] = s[p n + i0 + i] lies in s; B = dirs (c x d);
+            // C = this task's own block of out.
+            unsafe {
+                F::gemm_raw(
+                    mb,
+                    c,
+                    d,
+                    F::one(),
+                    s.as_ptr().add(i0),
+                    1,
+                    n as isize,
+                    dirs.as_ptr(),
+                    d as isize,
+                    1,
+                    F::one(),
+                    block.as_mut_ptr(),
+                    d as isize,
+                    1,
+                );
+            }
+        });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn products_match_loops() {
+        let (rows, d, c) = (300, 5, 3);
+        let z: Vec<f64> = (0..rows * d)
+            .map(|i| ((i * 7919) % 101) as f64 / 10.0)
+            .collect();
+        let dirs: Vec<f64> = (0..c * d).map(|i| (i as f64).sin()).collect();
+        let ld = rows + 4;
+        let mut out = vec![0.0; c * ld];
+        project(&z, rows, d, &dirs, c, &mut out, ld, 4);
+        for p in 0..c {
+            for i in 0..rows {
+                let want: f64 = (0..d).map(|k| dirs[p * d + k] * z[i * d + k]).sum();
+                assert!((out[p * ld + 4 + i] - want).abs() < 1e-12);
+            }
+        }
+        let s: Vec<f64> = (0..c * rows).map(|i| (i as f64).cos()).collect();
+        let mut g = vec![1.0; rows * d];
+        back_project(&s, rows, &dirs, c, d, &mut g);
+        for i in 0..rows {
+            for k in 0..d {
+                let want: f64 = 1.0
+                    + (0..c)
+                        .map(|p| s[p * rows + i] * dirs[p * d + k])
+                        .sum::<f64>();
+                assert!((g[i * d + k] - want).abs() < 1e-12);
+            }
+        }
+    }
+}

@@ -1,0 +1,219 @@
+//! The sealed float trait: `f32` and `f64` only.
+//!
+//! Everything generic in the crate is generic over [`Float`]. Besides the
+//! arithmetic of `num_traits::Float` it carries the few precision-specific
+//! pieces the hot loops need: a lossless widening to `f64` (long sums are
+//! always accumulated in `f64`), an order-preserving integer key for
+//! sorting, and the matching single- or double-precision matrix product.
+
+mod sealed {
+    pub trait Sealed {}
+    impl Sealed for f32 {}
+    impl Sealed for f64 {}
+}
+
+/// A floating-point type the crate computes in: `f32` or `f64`.
+///
+/// This trait is sealed; it cannot be implemented outside the crate.
+pub trait Float:
+    num_traits::Float
+    + nalgebra::Scalar
+    + Default
+    + Send
+    + Sync
+    + std::fmt::Display
+    + std::iter::Sum
+    + sealed::Sealed
+    + 'static
+{
+    /// `"f32"` or `"f64"`.
+    const NAME: &'static str;
+
+    /// Widen (or keep) to `f64`. Exact for both types.
+    fn as_f64(self) -> f64;
+
+    /// Round an `f64` to this type.
+    fn from_f64(v: f64) -> Self;
+
+    /// An unsigned key whose order is the order of the (non-NaN) values, with
+    /// `-0.0` and `+0.0` mapped to the same key so that they count as a tie.
+    fn sort_key(self) -> u64;
+
+    /// The inverse of [`Float::sort_key`] (returns `+0.0` for either zero).
+    fn from_sort_key(key: u64) -> Self;
+
+    /// `C = alpha A B + beta C` with arbitrary strides (elements).
+    ///
+    /// # Safety
+    /// The pointers must be valid for the given shapes and strides and `c`
+    /// must not alias `a` or `b`.
+    #[allow(clippy::too_many_arguments)]
+    #[doc(hidden)]
+    unsafe fn gemm_raw(
+        m: usize,
+        k: usize,
+        n: usize,
+        alpha: Self,
+        a: *const Self,
+        rsa: isize,
+        csa: isize,
+        b: *const Self,
+        rsb: isize,
+        csb: isize,
+        beta: Self,
+        c: *mut Self,
+        rsc: isize,
+        csc: isize,
+    );
+}
+
+impl Float for f32 {
+    const NAME: &'static str = "f32";
+
+    #[inline(always)]
+    fn as_f64(self) -> f64 {
+        self as f64
+    }
+
+    #[inline(always)]
+    fn from_f64(v: f64) -> Self {
+        v as f32
+    }
+
+    #[inline(always)]
+    fn sort_key(self) -> u64 {
+        let v = if self == 0.0 { 0.0f32 } else { self };
+        let b = v.to_bits();
+        let k = if b & 0x8000_0000 != 0 {
+            !b
+        } else {
+            b | 0x8000_0000
+        };
+        k as u64
+    }
+
+    #[inline(always)]
+    fn from_sort_key(key: u64) -> Self {
+        let k = key as u32;
+        let b = if k & 0x8000_0000 != 0 {
+            k & 0x7fff_ffff
+        } else {
+            !k
+        };
+        f32::from_bits(b)
+    }
+
+    unsafe fn gemm_raw(
+        m: usize,
+        k: usize,
+        n: usize,
+        alpha: Self,
+        a: *const Self,
+        rsa: isize,
+        csa: isize,
+        b: *const Self,
+        rsb: isize,
+        csb: isize,
+        beta: Self,
+        c: *mut Self,
+        rsc: isize,
+        csc: isize,
+    ) {
+        matrixmultiply::sgemm(m, k, n, alpha, a, rsa, csa, b, rsb, csb, beta, c, rsc, csc);
+    }
+}
+
+impl Float for f64 {
+    const NAME: &'static str = "f64";
+
+    #[inline(always)]
+    fn as_f64(self) -> f64 {
+        self
+    }
+
+    #[inline(always)]
+    fn from_f64(v: f64) -> Self {
+        v
+    }
+
+    #[inline(always)]
+    fn sort_key(self) -> u64 {
+        let v = if self == 0.0 { 0.0f64 } else { self };
+        let b = v.to_bits();
+        if b & 0x8000_0000_0000_0000 != 0 {
+            !b
+        } else {
+            b | 0x8000_0000_0000_0000
+        }
+    }
+
+    #[inline(always)]
+    fn from_sort_key(key: u64) -> Self {
+        let b = if key & 0x8000_0000_0000_0000 != 0 {
+            key & 0x7fff_ffff_ffff_ffff
+        } else {
+            !key
+        };
+        f64::from_bits(b)
+    }
+
+    unsafe fn gemm_raw(
+        m: usize,
+        k: usize,
+        n: usize,
+        alpha: Self,
+        a: *const Self,
+        rsa: isize,
+        csa: isize,
+        b: *const Self,
+        rsb: isize,
+        csb: isize,
+        beta: Self,
+        c: *mut Self,
+        rsc: isize,
+        csc: isize,
+    ) {
+        matrixmultiply::dgemm(m, k, n, alpha, a, rsa, csa, b, rsb, csb, beta, c, rsc, csc);
+    }
+}
+
+/// Sum of an iterator of `f64` in the order given (the crate's fixed fold order).
+#[inline]
+pub(crate) fn sum_in_order(it: impl IntoIterator<Item = f64>) -> f64 {
+    it.into_iter().fold(0.0, |acc, v| acc + v)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sort_keys_preserve_order_and_round_trip() {
+        let vals = [
+            f64::MIN,
+            -1e300,
+            -1.5,
+            -1e-310,
+            -0.0,
+            0.0,
+            1e-310,
+            2.0,
+            1e300,
+            f64::MAX,
+        ];
+        for w in vals.windows(2) {
+            assert!(w[0].sort_key() <= w[1].sort_key(), "{} {}", w[0], w[1]);
+            assert_eq!(w[0] < w[1], w[0].sort_key() < w[1].sort_key());
+        }
+        for &v in &vals {
+            assert_eq!(f64::from_sort_key(v.sort_key()), v + 0.0);
+            let s = v as f32;
+            if s.is_finite() {
+                assert_eq!(f32::from_sort_key(s.sort_key()), s + 0.0);
+            }
+        }
+        assert_eq!((-0.0f32).sort_key(), 0.0f32.sort_key());
+        assert!((-1.0f32).sort_key() < (-0.5f32).sort_key());
+        assert!((0.5f32).sort_key() < (1.0f32).sort_key());
+    }
+}

@@ -1,0 +1,1 @@
+//! Reading samples from `.npy` and `.csv` files (feature `io`).
