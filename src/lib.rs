@@ -84,7 +84,7 @@ pub mod special;
 
 pub use directions::Directions;
 pub use error::{MmdError, Result, Sample};
-pub use estimator::{Estimate, Estimator, MmdEstimator, Naive, SlicedSort, Statistic};
+pub use estimator::{Estimate, Estimator, MmdEstimator, Naive, SlicedSort, Statistic, Timings};
 pub use float::Float;
 pub use kernel::{AnyKernel, Gaussian, Kernel, Laplace, Riesz, SlicedKernel};
 pub use points::Points;

@@ -1,0 +1,129 @@
+//! The flagship case: one sliced-sort MMD gradient at the MNIST flow step
+//! setting, with the split of its time into projection, sort and
+//! back-projection, next to the two matrix products alone.
+//!
+//! ```text
+//! cargo run --release --example perf_report -- [--n 20000] [--m 20000] [--d 784] [--p 1000] [--dtype f32|f64] [--repeats 3]
+//! ```
+//!
+//! The ratio `total / (projection + back-projection)` is what the crate adds
+//! on top of the two matrix products, measured in the same run.
+
+use std::time::Instant;
+
+use rand::SeedableRng;
+use rand_distr::{Distribution, StandardNormal};
+use sliced_mmd::{Float, Points, SlicedSort, Timings};
+
+struct Args {
+    n: usize,
+    m: usize,
+    d: usize,
+    p: usize,
+    f32: bool,
+    repeats: usize,
+}
+
+fn parse() -> Args {
+    let mut a = Args {
+        n: 20000,
+        m: 20000,
+        d: 784,
+        p: 1000,
+        f32: true,
+        repeats: 3,
+    };
+    let argv: Vec<String> = std::env::args().skip(1).collect();
+    let mut i = 0;
+    while i + 1 < argv.len() {
+        let v = &argv[i + 1];
+        let num = || {
+            v.parse::<usize>()
+                .unwrap_or_else(|_| panic!("bad value {v}"))
+        };
+        match argv[i].as_str() {
+            "--n" => a.n = num(),
+            "--m" => a.m = num(),
+            "--d" => a.d = num(),
+            "--p" => a.p = num(),
+            "--repeats" => a.repeats = num().max(1),
+            "--dtype" => a.f32 = v == "f32",
+            other => panic!("unknown option {other}"),
+        }
+        i += 2;
+    }
+    a
+}
+
+fn data<F: Float>(rows: usize, d: usize, shift: f64, seed: u64) -> Vec<F> {
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed);
+    (0..rows * d)
+        .map(|_| {
+            let z: f64 = StandardNormal.sample(&mut rng);
+            F::from_f64(z + shift)
+        })
+        .collect()
+}
+
+fn run<F: Float>(a: &Args) {
+    let xs = data::<F>(a.n, a.d, 0.0, 1);
+    let ys = data::<F>(a.m, a.d, 0.5, 2);
+    let x = Points::new(&xs, a.n, a.d).expect("valid data");
+    let y = Points::new(&ys, a.m, a.d).expect("valid data");
+    let mut g: Vec<F> = vec![F::zero(); a.n * a.d];
+    let mut runs: Vec<Timings> = Vec::new();
+    for rep in 0..a.repeats + 1 {
+        let est = SlicedSort::new(a.p).expect("P > 0").seed(rep as u64);
+        let t0 = Instant::now();
+        let (v, t) = est.grad_profiled(&x, &y, &mut g).expect("valid input");
+        let wall = t0.elapsed().as_secs_f64();
+        if rep > 0 {
+            // the first run warms caches and the thread pool
+            runs.push(t);
+        }
+        eprintln!("run {rep}: mmd2 = {v:.6e}, {wall:.3} s");
+    }
+    runs.sort_by(|p, q| p.total.cmp(&q.total));
+    let t = runs[runs.len() / 2];
+    let s = |d: std::time::Duration| d.as_secs_f64();
+    let gemm = s(t.projection) + s(t.back_projection);
+    let flops_proj = 2.0 * (a.n + a.m) as f64 * a.d as f64 * a.p as f64;
+    let flops_back = 2.0 * a.n as f64 * a.p as f64 * a.d as f64;
+    println!(
+        "case: N={} M={} d={} P={} {}, {} threads (median of {})",
+        a.n,
+        a.m,
+        a.d,
+        a.p,
+        F::NAME,
+        rayon::current_num_threads(),
+        a.repeats
+    );
+    println!("directions        {:8.4} s", s(t.directions));
+    println!(
+        "projection GEMM   {:8.4} s  {:7.1} GFLOP/s",
+        s(t.projection),
+        flops_proj / s(t.projection) / 1e9
+    );
+    println!(
+        "sort + 1-D sums   {:8.4} s  {:7.0} M values/s",
+        s(t.sort),
+        (a.n + a.m) as f64 * a.p as f64 / s(t.sort) / 1e6
+    );
+    println!(
+        "back-projection   {:8.4} s  {:7.1} GFLOP/s",
+        s(t.back_projection),
+        flops_back / s(t.back_projection) / 1e9
+    );
+    println!("total             {:8.4} s", s(t.total));
+    println!("total / (two matrix products) = {:.2}", s(t.total) / gemm);
+}
+
+fn main() {
+    let a = parse();
+    if a.f32 {
+        run::<f32>(&a);
+    } else {
+        run::<f64>(&a);
+    }
+}
