@@ -42,6 +42,26 @@ pub trait Float:
     /// The inverse of [`Float::sort_key`] (returns `+0.0` for either zero).
     fn from_sort_key(key: u64) -> Self;
 
+    /// A sortable `(key, index)` pair (packed into one `u64` for `f32`).
+    #[doc(hidden)]
+    type SortItem: Copy + Send + Sync + Default + Ord + 'static;
+
+    /// Number of significant bits of [`Float::sort_key`].
+    #[doc(hidden)]
+    const KEY_BITS: u32;
+
+    /// The item of value `self` at pooled index `idx`.
+    #[doc(hidden)]
+    fn sort_item(self, idx: u32) -> Self::SortItem;
+
+    /// The key of an item.
+    #[doc(hidden)]
+    fn item_key(item: Self::SortItem) -> u64;
+
+    /// The index of an item.
+    #[doc(hidden)]
+    fn item_index(item: Self::SortItem) -> u32;
+
     /// `C = alpha A B + beta C` with arbitrary strides (elements).
     ///
     /// # Safety
@@ -69,6 +89,23 @@ pub trait Float:
 
 impl Float for f32 {
     const NAME: &'static str = "f32";
+    type SortItem = u64;
+    const KEY_BITS: u32 = 32;
+
+    #[inline(always)]
+    fn sort_item(self, idx: u32) -> u64 {
+        (self.sort_key() << 32) | idx as u64
+    }
+
+    #[inline(always)]
+    fn item_key(item: u64) -> u64 {
+        item >> 32
+    }
+
+    #[inline(always)]
+    fn item_index(item: u64) -> u32 {
+        item as u32
+    }
 
     #[inline(always)]
     fn as_f64(self) -> f64 {
@@ -125,6 +162,23 @@ impl Float for f32 {
 
 impl Float for f64 {
     const NAME: &'static str = "f64";
+    type SortItem = (u64, u32);
+    const KEY_BITS: u32 = 64;
+
+    #[inline(always)]
+    fn sort_item(self, idx: u32) -> (u64, u32) {
+        (self.sort_key(), idx)
+    }
+
+    #[inline(always)]
+    fn item_key(item: (u64, u32)) -> u64 {
+        item.0
+    }
+
+    #[inline(always)]
+    fn item_index(item: (u64, u32)) -> u32 {
+        item.1
+    }
 
     #[inline(always)]
     fn as_f64(self) -> f64 {

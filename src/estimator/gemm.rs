@@ -19,9 +19,17 @@ struct SendPtr<F>(*mut F);
 unsafe impl<F> Send for SendPtr<F> {}
 unsafe impl<F> Sync for SendPtr<F> {}
 
+impl<F> SendPtr<F> {
+    /// The pointer (a method, so that closures capture the `Send` wrapper).
+    fn get(self) -> *mut F {
+        self.0
+    }
+}
+
 /// Projections of `rows` points `z` (row-major, `rows x d`) on the `c`
 /// directions `dirs` (row-major `c x d`), written transposed:
 /// `out[p * ld + offset + i] = <dirs_p, z_i>`, so each slice is contiguous.
+#[allow(clippy::too_many_arguments)]
 pub(crate) fn project<F: Float>(
     z: &[F],
     rows: usize,
@@ -36,7 +44,6 @@ pub(crate) fn project<F: Float>(
     assert!(c == 0 || (c - 1) * ld + offset + rows <= out.len());
     let ptr = SendPtr(out.as_mut_ptr());
     (0..rows.div_ceil(ROWS)).into_par_iter().for_each(|b| {
-        let ptr = ptr;
         let i0 = b * ROWS;
         let mb = ROWS.min(rows - i0);
         // SAFETY: A is rows i0..i0+mb of z; B[k][p] = dirs[p d + k]; C
@@ -55,7 +62,7 @@ pub(crate) fn project<F: Float>(
                 1,
                 d as isize,
                 F::zero(),
-                ptr.0.add(offset + i0),
+                ptr.get().add(offset + i0),
                 1,
                 ld as isize,
             );

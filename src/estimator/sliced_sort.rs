@@ -166,12 +166,12 @@ impl SlicedSort {
         &self,
         vals: &[F],
         n: usize,
-        items: &mut Vec<(u64, u32)>,
+        bufs: &mut energy::Buffers<F>,
         grad: Option<(&mut [F], f64)>,
     ) -> SliceStats {
         if self.kernel.r() == 1.0 {
-            energy::sort_items(vals, items);
-            energy::walk(items, n, vals.len() - n, grad)
+            energy::sort_items(vals, bufs);
+            energy::walk::<F>(&bufs.0, n, vals.len() - n, grad)
         } else {
             pairwise::slice(vals, n, self.kernel.r(), grad)
         }
@@ -232,8 +232,8 @@ impl SlicedSort {
                 let chunk_stats: Vec<SliceStats> = proj_c
                     .par_chunks(l)
                     .zip(sg.par_chunks_mut(n))
-                    .map_init(Vec::new, |items, (vals, gs)| {
-                        self.slice_stats(vals, n, items, Some((gs, scale)))
+                    .map_init(energy::Buffers::<F>::default, |bufs, (vals, gs)| {
+                        self.slice_stats(vals, n, bufs, Some((gs, scale)))
                     })
                     .collect();
                 stats.extend(chunk_stats);
@@ -244,8 +244,8 @@ impl SlicedSort {
             } else {
                 let chunk_stats: Vec<SliceStats> = proj_c
                     .par_chunks(l)
-                    .map_init(Vec::new, |items, vals| {
-                        self.slice_stats(vals, n, items, None)
+                    .map_init(energy::Buffers::<F>::default, |bufs, vals| {
+                        self.slice_stats(vals, n, bufs, None)
                     })
                     .collect();
                 stats.extend(chunk_stats);

@@ -7,15 +7,15 @@
 use super::SliceStats;
 use crate::float::Float;
 
-/// Fill `items` with `(sort key, index)` of `vals` and sort them.
-pub(crate) fn sort_items<F: Float>(vals: &[F], items: &mut Vec<(u64, u32)>) {
+/// Reusable buffers of one worker: the items and the radix sort's scratch.
+pub(crate) type Buffers<F> = (Vec<<F as Float>::SortItem>, Vec<<F as Float>::SortItem>);
+
+/// Fill `bufs.0` with the `(sort key, index)` items of `vals`, sorted by key.
+pub(crate) fn sort_items<F: Float>(vals: &[F], bufs: &mut Buffers<F>) {
+    let (items, scratch) = bufs;
     items.clear();
-    items.extend(
-        vals.iter()
-            .enumerate()
-            .map(|(i, v)| (v.sort_key(), i as u32)),
-    );
-    items.sort_unstable_by_key(|e| e.0);
+    items.extend(vals.iter().enumerate().map(|(i, v)| v.sort_item(i as u32)));
+    super::radix::sort::<F>(items, scratch);
 }
 
 /// Walk the sorted pooled sample once.
@@ -27,7 +27,7 @@ pub(crate) fn sort_items<F: Float>(vals: &[F], items: &mut Vec<(u64, u32)>) {
 /// Gradient (when `grad = Some((g, scale))`): for each point `x_i`,
 /// `g[i] = scale * ( 2/(NM) (#{y < x_i} - #{y > x_i}) - 2/N² (#{x < x_i} - #{x > x_i}) )`.
 pub(crate) fn walk<F: Float>(
-    items: &[(u64, u32)],
+    items: &[F::SortItem],
     n: usize,
     m: usize,
     mut grad: Option<(&mut [F], f64)>,
@@ -43,11 +43,11 @@ pub(crate) fn walk<F: Float>(
     let (mut v, mut a, mut b) = (0.0f64, 0.0f64, 0.0f64);
     let mut i = 0;
     while i < len {
-        let key = items[i].0;
+        let key = F::item_key(items[i]);
         let mut j = i;
         let (mut gx, mut gy) = (0usize, 0usize);
-        while j < len && items[j].0 == key {
-            if items[j].1 < n32 {
+        while j < len && F::item_key(items[j]) == key {
+            if F::item_index(items[j]) < n32 {
                 gx += 1;
             } else {
                 gy += 1;
@@ -62,9 +62,10 @@ pub(crate) fn walk<F: Float>(
                 let x_after = (n - cx - gx) as f64;
                 let val = c_xy * (y_before - y_after) - c_xx * (x_before - x_after);
                 let val = F::from_f64(val * *scale);
-                for e in &items[i..j] {
-                    if e.1 < n32 {
-                        g[e.1 as usize] = val;
+                for &e in &items[i..j] {
+                    let idx = F::item_index(e);
+                    if idx < n32 {
+                        g[idx as usize] = val;
                     }
                 }
             }
@@ -72,7 +73,7 @@ pub(crate) fn walk<F: Float>(
         cx += gx;
         cy += gy;
         if j < len {
-            let gap = F::from_sort_key(items[j].0).as_f64() - F::from_sort_key(key).as_f64();
+            let gap = F::from_sort_key(F::item_key(items[j])).as_f64() - F::from_sort_key(key).as_f64();
             let fx = cx as f64 * inv_n;
             let fy = cy as f64 * inv_m;
             let diff = fx - fy;

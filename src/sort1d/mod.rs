@@ -10,6 +10,7 @@
 
 pub(crate) mod energy;
 pub(crate) mod pairwise;
+pub(crate) mod radix;
 
 use crate::error::{MmdError, Result};
 use crate::estimator::Statistic;
@@ -79,9 +80,9 @@ pub fn riesz_mmd2_1d<F: Float>(x: &[F], y: &[F], kernel: Riesz) -> Result<f64> {
     vals.extend_from_slice(x);
     vals.extend_from_slice(y);
     let stats = if kernel.r() == 1.0 {
-        let mut items = Vec::new();
-        energy::sort_items(&vals, &mut items);
-        energy::walk::<F>(&items, n, ys.n(), None)
+        let mut bufs = (Vec::new(), Vec::new());
+        energy::sort_items(&vals, &mut bufs);
+        energy::walk::<F>(&bufs.0, n, ys.n(), None)
     } else {
         pairwise::slice::<F>(&vals, n, kernel.r(), None)
     };
