@@ -124,6 +124,13 @@ pub enum MmdError {
         /// Length needed.
         expected: usize,
     },
+    /// The computation left the range of the floating-point type (for
+    /// example `f32` data near `1e38`, whose projections overflow).
+    #[error("the {estimator} estimator overflowed to a non-finite result: rescale the data or compute in f64")]
+    Overflow {
+        /// The estimator.
+        estimator: &'static str,
+    },
     /// A combination that an estimator or kernel does not support.
     #[error("the {estimator} estimator does not support {what}")]
     Unsupported {

@@ -100,6 +100,19 @@ pub(crate) fn check_buffer(len: usize, n: usize, d: usize) -> Result<()> {
     Ok(())
 }
 
+/// Turn a non-finite value or gradient into [`MmdError::Overflow`].
+pub(crate) fn check_finite<F: Float>(
+    estimator: &'static str,
+    value: f64,
+    grad: &[F],
+) -> Result<f64> {
+    if value.is_finite() && grad.iter().all(|g| g.is_finite()) {
+        Ok(value)
+    } else {
+        Err(MmdError::Overflow { estimator })
+    }
+}
+
 /// An estimator chosen at run time.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]

@@ -6,7 +6,7 @@
 
 use rayon::prelude::*;
 
-use super::{check_buffer, Estimate, MmdEstimator, Statistic};
+use super::{check_buffer, check_finite, Estimate, MmdEstimator, Statistic};
 use crate::error::Result;
 use crate::float::{sum_in_order, Float};
 use crate::kernel::Kernel;
@@ -130,8 +130,9 @@ impl<F: Float, K: Kernel<F>> MmdEstimator<F> for Naive<K> {
         let wx = within(&self.kernel, x);
         let wy = within(&self.kernel, y);
         let sxy = cross(&self.kernel, x, y);
+        let mmd2 = combine(stat, x.n(), y.n(), wx, wy, sxy);
         Ok(Estimate {
-            mmd2: combine(stat, x.n(), y.n(), wx, wy, sxy),
+            mmd2: check_finite::<F>("naive", mmd2, &[])?,
             std_error: None,
         })
     }
@@ -179,6 +180,6 @@ impl<F: Float, K: Kernel<F>> MmdEstimator<F> for Naive<K> {
         let ox = 0.5 * sum_in_order(parts.iter().map(|p| p.1));
         let sxy = sum_in_order(parts.iter().map(|p| p.2));
         let wy = within(k, y);
-        Ok(combine(Statistic::V, n, m, (dx, ox), wy, sxy))
+        check_finite("naive", combine(Statistic::V, n, m, (dx, ox), wy, sxy), out)
     }
 }

@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 
-use super::{check_buffer, gemm, Estimate, MmdEstimator, Statistic};
+use super::{check_buffer, check_finite, gemm, Estimate, MmdEstimator, Statistic};
 use crate::directions::Directions;
 use crate::error::{MmdError, Result};
 use crate::float::Float;
@@ -273,8 +273,9 @@ impl SlicedSort {
     ) -> Result<(f64, Timings)> {
         check_buffer(out.len(), x.n(), x.d())?;
         let mut times = Timings::default();
-        let (stats, c) = self.run(x, y, Some(out), &mut times)?;
-        Ok((summarize(stats.iter().map(|s| s.v), c).mmd2, times))
+        let (stats, c) = self.run(x, y, Some(&mut *out), &mut times)?;
+        let v = summarize(stats.iter().map(|s| s.v), c).mmd2;
+        Ok((check_finite("sliced", v, out)?, times))
     }
 
     /// [`MmdEstimator::estimate`], also returning where the time went.
@@ -291,10 +292,9 @@ impl SlicedSort {
         let mut times = Timings::default();
         let (stats, c) = self.run(x, y, None, &mut times)?;
         let (n, m) = (x.n(), y.n());
-        Ok((
-            summarize(stats.iter().map(|s| s.statistic(stat, n, m)), c),
-            times,
-        ))
+        let est = summarize(stats.iter().map(|s| s.statistic(stat, n, m)), c);
+        check_finite::<F>("sliced", est.mmd2, &[])?;
+        Ok((est, times))
     }
 }
 

@@ -52,7 +52,7 @@ pub fn median_heuristic<F: Float>(x: &Points<'_, F>, y: &Points<'_, F>, seed: u6
     let mut dists = Vec::with_capacity(idx.len() * idx.len().saturating_sub(1) / 2);
     for (a, &i) in idx.iter().enumerate() {
         for &j in &idx[a + 1..] {
-            dists.push(super::sq_dist(point(i), point(j)).sqrt());
+            dists.push(super::dist(point(i), point(j)));
         }
     }
     if dists.is_empty() {

@@ -1,4 +1,4 @@
-use super::{axpy_diff, sq_dist, Kernel};
+use super::{axpy_unit, dist, Kernel};
 use crate::error::{MmdError, Result};
 use crate::float::Float;
 
@@ -44,12 +44,17 @@ impl<F: Float> Kernel<F> for Gaussian {
     }
 
     fn eval(&self, x: &[F], y: &[F]) -> f64 {
-        (-sq_dist(x, y) / (2.0 * self.sigma * self.sigma)).exp()
+        let u = dist(x, y) / self.sigma;
+        (-0.5 * u * u).exp()
     }
 
     fn grad_acc(&self, x: &[F], y: &[F], w: f64, out: &mut [f64]) {
-        let s2 = self.sigma * self.sigma;
-        let k = (-sq_dist(x, y) / (2.0 * s2)).exp();
-        axpy_diff(-w * k / s2, x, y, out);
+        let t = dist(x, y);
+        if t > 0.0 {
+            // -K (x-y)/σ² = -K (t/σ)/σ times the unit vector
+            let u = t / self.sigma;
+            let k = (-0.5 * u * u).exp();
+            axpy_unit(-w * k * u / self.sigma, x, y, t, out);
+        }
     }
 }

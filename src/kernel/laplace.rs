@@ -1,4 +1,4 @@
-use super::{axpy_diff, sq_dist, Kernel};
+use super::{axpy_unit, dist, Kernel};
 use crate::error::{MmdError, Result};
 use crate::float::Float;
 
@@ -44,14 +44,14 @@ impl<F: Float> Kernel<F> for Laplace {
     }
 
     fn eval(&self, x: &[F], y: &[F]) -> f64 {
-        (-sq_dist(x, y).sqrt() / self.sigma).exp()
+        (-dist(x, y) / self.sigma).exp()
     }
 
     fn grad_acc(&self, x: &[F], y: &[F], w: f64, out: &mut [f64]) {
-        let t = sq_dist(x, y).sqrt();
+        let t = dist(x, y);
         if t > 0.0 {
             let k = (-t / self.sigma).exp();
-            axpy_diff(-w * k / (self.sigma * t), x, y, out);
+            axpy_unit(-w * k / self.sigma, x, y, t, out);
         }
     }
 }

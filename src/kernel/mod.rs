@@ -51,23 +51,55 @@ pub trait Kernel<F: Float>: Send + Sync {
     }
 }
 
-/// `‖x - y‖²` accumulated in `f64`.
+/// Squares of differences above this (or below [`TINY`]) are recomputed with
+/// scaling, so that distances of huge or tiny data neither overflow nor
+/// underflow.
+const HUGE: f64 = 1e290;
+const TINY: f64 = 1e-290;
+
+/// `‖x - y‖` in `f64`, without overflow or underflow for any finite data.
+///
+/// The plain sum of squares is used when it lies safely inside the range
+/// of `f64`; otherwise the differences are scaled by their largest
+/// magnitude first (as `hypot` does).
 #[inline]
-pub(crate) fn sq_dist<F: Float>(x: &[F], y: &[F]) -> f64 {
-    x.iter()
+pub(crate) fn dist<F: Float>(x: &[F], y: &[F]) -> f64 {
+    let s: f64 = x
+        .iter()
         .zip(y)
         .map(|(&a, &b)| {
             let t = a.as_f64() - b.as_f64();
             t * t
         })
-        .sum()
+        .sum();
+    if (TINY..=HUGE).contains(&s) {
+        return s.sqrt();
+    }
+    let big = x
+        .iter()
+        .zip(y)
+        .map(|(&a, &b)| (a.as_f64() - b.as_f64()).abs())
+        .fold(0.0, f64::max);
+    if big == 0.0 || !big.is_finite() {
+        return big;
+    }
+    let s: f64 = x
+        .iter()
+        .zip(y)
+        .map(|(&a, &b)| {
+            let t = (a.as_f64() - b.as_f64()) / big;
+            t * t
+        })
+        .sum();
+    big * s.sqrt()
 }
 
-/// `out += c (x - y)`.
+/// `out += c (x - y) / t`, where `t = ‖x - y‖ > 0`: `c` times the unit
+/// vector from `y` to `x`.
 #[inline]
-pub(crate) fn axpy_diff<F: Float>(c: f64, x: &[F], y: &[F], out: &mut [f64]) {
+pub(crate) fn axpy_unit<F: Float>(c: f64, x: &[F], y: &[F], t: f64, out: &mut [f64]) {
     for ((o, &a), &b) in out.iter_mut().zip(x).zip(y) {
-        *o += c * (a.as_f64() - b.as_f64());
+        *o += c * ((a.as_f64() - b.as_f64()) / t);
     }
 }
 

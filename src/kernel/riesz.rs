@@ -1,4 +1,4 @@
-use super::{axpy_diff, sq_dist, Kernel};
+use super::{axpy_unit, dist, Kernel};
 use crate::error::{MmdError, Result};
 use crate::float::Float;
 
@@ -10,6 +10,9 @@ use crate::float::Float;
 /// returns).
 ///
 /// Gradient: `∇_x K = -r ‖x-y‖^{r-2} (x - y)`, taken as 0 at `x = y`.
+///
+/// Distances are computed without overflow or underflow, so data of any
+/// finite scale give finite values.
 ///
 /// # Examples
 /// ```
@@ -70,15 +73,19 @@ impl<F: Float> Kernel<F> for Riesz {
     }
 
     fn eval(&self, x: &[F], y: &[F]) -> f64 {
-        self.of_dist(sq_dist(x, y).sqrt())
+        self.of_dist(dist(x, y))
     }
 
     fn grad_acc(&self, x: &[F], y: &[F], w: f64, out: &mut [f64]) {
-        let s = sq_dist(x, y);
-        if s > 0.0 {
-            // -r ‖x-y‖^{r-2}
-            let c = -self.r * s.powf(0.5 * self.r - 1.0);
-            axpy_diff(w * c, x, y, out);
+        let t = dist(x, y);
+        if t > 0.0 {
+            // -r ‖x-y‖^{r-1} times the unit vector (x-y)/‖x-y‖
+            let c = if self.r == 1.0 {
+                -1.0
+            } else {
+                -self.r * t.powf(self.r - 1.0)
+            };
+            axpy_unit(w * c, x, y, t, out);
         }
     }
 }
