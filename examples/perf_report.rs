@@ -83,7 +83,7 @@ fn run<F: Float>(a: &Args) {
         }
         eprintln!("run {rep}: mmd2 = {v:.6e}, {wall:.3} s");
     }
-    runs.sort_by(|p, q| p.total.cmp(&q.total));
+    runs.sort_by_key(|t| t.total);
     let t = runs[runs.len() / 2];
     let s = |d: std::time::Duration| d.as_secs_f64();
     let gemm = s(t.projection) + s(t.back_projection);
