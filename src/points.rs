@@ -132,12 +132,26 @@ impl<'a, F: Float> Points<'a, F> {
     }
 
     /// Convert to another precision (an owned copy).
-    pub fn cast<G: Float>(&self) -> Points<'static, G> {
-        Points {
-            data: Cow::Owned(self.data.iter().map(|v| G::from_f64(v.as_f64())).collect()),
+    ///
+    /// # Errors
+    /// [`MmdError::NonFinite`] when a value does not fit the target type
+    /// (for example `1e300` narrowed to `f32`), so that the result is still
+    /// a finite sample.
+    pub fn cast<G: Float>(&self) -> Result<Points<'static, G>> {
+        let data: Vec<G> = self.data.iter().map(|v| G::from_f64(v.as_f64())).collect();
+        if let Some(pos) = data.iter().position(|v| !v.is_finite()) {
+            return Err(MmdError::NonFinite {
+                sample: None,
+                row: pos / self.d,
+                col: pos % self.d,
+                value: data[pos].as_f64(),
+            });
+        }
+        Ok(Points {
+            data: Cow::Owned(data),
             n: self.n,
             d: self.d,
-        }
+        })
     }
 
     /// An owned copy that does not borrow the original buffer.

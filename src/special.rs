@@ -17,7 +17,7 @@ fn stirling_tail(x: f64) -> f64 {
 
 /// `ln Gamma(a) - ln Gamma(b)` for `a, b > 0`, without the cancellation of
 /// two large log-Gammas: accurate to a few ulps of the result even for
-/// `a, b ~ 1e6`.
+/// `a, b ~ 1e6`. Returns NaN unless both arguments are positive and finite.
 ///
 /// # Examples
 /// ```
@@ -26,7 +26,9 @@ fn stirling_tail(x: f64) -> f64 {
 /// assert!((ln_gamma_ratio(5.0, 3.0) - 12f64.ln()).abs() < 1e-14);
 /// ```
 pub fn ln_gamma_ratio(a: f64, b: f64) -> f64 {
-    debug_assert!(a > 0.0 && b > 0.0);
+    if !(a > 0.0 && b > 0.0 && a.is_finite() && b.is_finite()) {
+        return f64::NAN;
+    }
     // Shift both arguments above STIRLING_MIN with Gamma(x+1) = x Gamma(x).
     let mut a = a;
     let mut b = b;
@@ -43,7 +45,7 @@ pub fn ln_gamma_ratio(a: f64, b: f64) -> f64 {
     acc + main + stirling_tail(a) - stirling_tail(b)
 }
 
-/// `ln Gamma(x)` for `x > 0`.
+/// `ln Gamma(x)` for `x > 0` (NaN for other arguments, as `f64::ln` does).
 ///
 /// # Examples
 /// ```
@@ -83,6 +85,10 @@ pub fn slicing_constant(d: usize, r: f64) -> Result<f64> {
     }
     if !(r > 0.0 && r <= 2.0) {
         return Err(MmdError::InvalidExponent { r });
+    }
+    if d == 1 {
+        // Gamma(1/2) Gamma((r+1)/2) / (sqrt(pi) Gamma((1+r)/2)) = 1 exactly
+        return Ok(1.0);
     }
     let d = d as f64;
     let ln_c = ln_gamma_ratio(d / 2.0, (d + r) / 2.0) + ln_gamma((r + 1.0) / 2.0)

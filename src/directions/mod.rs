@@ -36,13 +36,18 @@ impl Directions {
     /// [`MmdError::InvalidSlices`] if `p = 0`, [`MmdError::ZeroDimension`],
     /// [`MmdError::ShapeMismatch`], and [`MmdError::NotUnitDirection`] for a
     /// row whose norm differs from 1 by more than `1e-6` (rows are not
-    /// silently normalised; see [`Directions::normalized`]).
+    /// silently normalised; see [`Directions::normalized`]). Rows within the
+    /// tolerance are rescaled to unit length (to rounding).
     pub fn new(data: Vec<f64>, p: usize, d: usize) -> Result<Self> {
-        let dirs = Self::shaped(data, p, d)?;
-        for (i, row) in dirs.data.chunks_exact(d).enumerate() {
+        let mut dirs = Self::shaped(data, p, d)?;
+        for (i, row) in dirs.data.chunks_exact_mut(d).enumerate() {
             let norm = row.iter().map(|v| v * v).sum::<f64>().sqrt();
             if !(norm - 1.0).abs().le(&UNIT_TOL) {
                 return Err(MmdError::NotUnitDirection { index: i, norm });
+            }
+            // remove the remaining deviation so every slice has weight 1
+            if norm != 1.0 {
+                row.iter_mut().for_each(|v| *v /= norm);
             }
         }
         Ok(dirs)
