@@ -278,7 +278,9 @@ fn f32_input_accumulates_in_f64() {
     let naive = Naive::new(riesz(0.7));
     let (px, py) = (small.px(), small.py());
     let a = naive.mmd2(&px, &py).unwrap();
-    let b = naive.mmd2(&px.cast::<f32>().unwrap(), &py.cast::<f32>().unwrap()).unwrap();
+    let b = naive
+        .mmd2(&px.cast::<f32>().unwrap(), &py.cast::<f32>().unwrap())
+        .unwrap();
     let eps = pair_sum_error(&small, kernel_magnitude(&riesz(0.7), &small));
     assert_close("naive f32 vs f64", b, a, eps);
 }

@@ -221,7 +221,9 @@ fn sliced_sort_estimates_per_seed() {
         for (k, (&a, &b)) in grad.iter().zip(&g.grad).enumerate() {
             close(&format!("seed {s} grad[{k}]"), a, b, 1e-17, 1e-13);
         }
-        let v32 = est.mmd2(&px.cast::<f32>().unwrap(), &py.cast::<f32>().unwrap()).unwrap();
+        let v32 = est
+            .mmd2(&px.cast::<f32>().unwrap(), &py.cast::<f32>().unwrap())
+            .unwrap();
         close(&format!("seed {s} V f32"), v32, g.v32, 0.0, 1e-6);
         let r15 = SlicedSort::new(20)
             .unwrap()
