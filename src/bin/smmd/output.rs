@@ -1,0 +1,151 @@
+//! Printing results: one JSON object, or a short summary.
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use serde_json::{json, Map, Value};
+
+use crate::commands::CliResult;
+
+/// Everything a command reports.
+pub struct Report {
+    /// MMD² of the first run.
+    pub mmd2: f64,
+    /// Its standard error, for Monte Carlo estimators.
+    pub std_error: Option<f64>,
+    /// `riesz`, `gaussian` or `laplace`.
+    pub kernel: &'static str,
+    /// The kernel parameter: `("r", r)` or `("sigma", sigma)`.
+    pub kernel_param: (&'static str, f64),
+    /// `naive` or `sliced`.
+    pub estimator: &'static str,
+    /// Number of slices, for the sliced estimator.
+    pub slices: Option<usize>,
+    /// The first seed.
+    pub seed: u64,
+    /// `v` or `u`.
+    pub statistic: &'static str,
+    /// `f32` or `f64`.
+    pub dtype: &'static str,
+    /// Points in X.
+    pub n: usize,
+    /// Points in Y.
+    pub m: usize,
+    /// Dimension.
+    pub d: usize,
+    /// Median wall time of the computation over the runs.
+    pub seconds: f64,
+    /// Number of runs.
+    pub runs: usize,
+    /// Threads of the pool the computation ran on.
+    pub threads: usize,
+    /// The gradient file (grad only).
+    pub out: Option<PathBuf>,
+}
+
+fn print(text: &str) -> CliResult<()> {
+    let mut stdout = std::io::stdout().lock();
+    writeln!(stdout, "{text}")
+        .and_then(|()| stdout.flush())
+        .map_err(|e| format!("cannot write to stdout: {e}"))
+}
+
+fn common_json(r: &Report, o: &mut Map<String, Value>) {
+    o.insert("kernel".into(), json!(r.kernel));
+    o.insert(r.kernel_param.0.into(), json!(r.kernel_param.1));
+    o.insert("estimator".into(), json!(r.estimator));
+    if let Some(p) = r.slices {
+        o.insert("slices".into(), json!(p));
+    }
+    o.insert("seed".into(), json!(r.seed));
+    o.insert("n".into(), json!(r.n));
+    o.insert("m".into(), json!(r.m));
+    o.insert("d".into(), json!(r.d));
+    o.insert("dtype".into(), json!(r.dtype));
+    o.insert("seconds".into(), json!(r.seconds));
+    o.insert("repeat".into(), json!(r.runs));
+    o.insert("threads".into(), json!(r.threads));
+}
+
+fn estimator_line(r: &Report) -> String {
+    match r.slices {
+        Some(p) => format!("{} (P = {p}, seed {})", r.estimator, r.seed),
+        None => r.estimator.to_string(),
+    }
+}
+
+fn seconds_line(r: &Report) -> String {
+    let threads = if r.threads == 1 { "thread" } else { "threads" };
+    if r.runs > 1 {
+        format!(
+            "{:.6} (median of {} runs, {} {threads})",
+            r.seconds, r.runs, r.threads
+        )
+    } else {
+        format!("{:.6} ({} {threads})", r.seconds, r.threads)
+    }
+}
+
+/// Print the result of `smmd mmd`.
+pub fn print_mmd(r: &Report, as_json: bool) -> CliResult<()> {
+    if as_json {
+        let mut o = Map::new();
+        o.insert("mmd2".into(), json!(r.mmd2));
+        if let Some(se) = r.std_error {
+            o.insert("std_error".into(), json!(se));
+        }
+        o.insert("statistic".into(), json!(r.statistic));
+        common_json(r, &mut o);
+        return print(&Value::Object(o).to_string());
+    }
+    let stat = if r.statistic == "u" {
+        "U-statistic"
+    } else {
+        "V-statistic"
+    };
+    let mut text = format!("mmd2       {} ({stat})\n", r.mmd2);
+    if let Some(se) = r.std_error {
+        text += &format!("std_error  {se:.3e}\n");
+    }
+    text += &format!(
+        "kernel     {} ({} = {})\nestimator  {}\nsamples    N = {}, M = {}, d = {} ({})\nseconds    {}",
+        r.kernel,
+        r.kernel_param.0,
+        r.kernel_param.1,
+        estimator_line(r),
+        r.n,
+        r.m,
+        r.d,
+        r.dtype,
+        seconds_line(r)
+    );
+    print(&text)
+}
+
+/// Print the result of `smmd grad`.
+pub fn print_grad(r: &Report, as_json: bool) -> CliResult<()> {
+    let out = r
+        .out
+        .as_ref()
+        .map(|p| p.display().to_string())
+        .unwrap_or_default();
+    if as_json {
+        let mut o = Map::new();
+        o.insert("mmd2".into(), json!(r.mmd2));
+        o.insert("out".into(), json!(out));
+        common_json(r, &mut o);
+        return print(&Value::Object(o).to_string());
+    }
+    print(&format!(
+        "mmd2       {} (V-statistic)\ngradient   {out} ({} x {}, {})\nkernel     {} ({} = {})\nestimator  {}\nseconds    {}",
+        r.mmd2,
+        r.n,
+        r.d,
+        r.dtype,
+        r.kernel,
+        r.kernel_param.0,
+        r.kernel_param.1,
+        estimator_line(r),
+        seconds_line(r)
+    ))
+}
