@@ -73,7 +73,8 @@ pub(crate) fn walk<F: Float>(
         cx += gx;
         cy += gy;
         if j < len {
-            let gap = F::from_sort_key(F::item_key(items[j])).as_f64() - F::from_sort_key(key).as_f64();
+            let gap =
+                F::from_sort_key(F::item_key(items[j])).as_f64() - F::from_sort_key(key).as_f64();
             let fx = cx as f64 * inv_n;
             let fy = cy as f64 * inv_m;
             let diff = fx - fy;

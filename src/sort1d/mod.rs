@@ -1,12 +1,13 @@
 //! The one-dimensional core: MMD² of two samples on the line.
 //!
-//! * [`energy`]: `r = 1`, from one sort of the pooled sample. The value is
+//! * `r = 1` (internal module `energy`): from one radix sort of the pooled sample. The value is
 //!   the sum-of-gaps form `2 ∫ (F_μ - F_ν)²`, a sum of non-negative terms;
 //!   the gradient comes from counts in the sorted order, ties counting as
 //!   `sign(0) = 0` on both sides.
-//! * [`pairwise`]: any `r ∈ (0, 2)`, by summing all `O((N+M)²)` pairs.
+//! * any `r ∈ (0, 2)` (internal module `pairwise`): by summing all `O((N+M)²)` pairs.
 //!
-//! Both report a [`SliceStats`], from which the V- and U-statistics follow.
+//! Both report the three normalised pair sums of the slice, from which the
+//! V- and U-statistics follow. The public entry point is [`riesz_mmd2_1d`].
 
 pub(crate) mod energy;
 pub(crate) mod pairwise;
