@@ -115,6 +115,22 @@ struct Outcome<F> {
     grad: Option<Vec<F>>,
 }
 
+/// What a report needs of an [`Outcome`]: value, standard error,
+/// estimator name, run times and thread count.
+type Summary = (f64, Option<f64>, &'static str, Vec<f64>, usize);
+
+impl<F> Outcome<F> {
+    fn summary(self) -> Summary {
+        (
+            self.mmd2,
+            self.std_error,
+            self.estimator,
+            self.seconds,
+            self.threads,
+        )
+    }
+}
+
 /// Build the estimator for one run.
 type Make<'a> = dyn Fn(u64) -> sliced_mmd::Result<Estimator> + Sync + 'a;
 
@@ -243,7 +259,7 @@ fn compute(c: &Common, out: Option<&PathBuf>) -> CliResult<Report> {
         None => f(),
     };
     let kernel_name = Kernel::<f64>::name(&kernel);
-    let report = |mmd2, std_error, estimator, seconds: Vec<f64>, threads| {
+    let report = |(mmd2, std_error, estimator, seconds, threads): Summary| {
         let runs = seconds.len();
         Report {
             mmd2,
@@ -269,36 +285,27 @@ fn compute(c: &Common, out: Option<&PathBuf>) -> CliResult<Report> {
     };
 
     match c.dtype {
-        Dtype::F64 => in_pool(&|| {
-            let o = repeated(&x, &y, &make, c, out.is_some()).map_err(|e| describe(e, c))?;
-            if let (Some(path), Some(g)) = (out, &o.grad) {
-                write(path, g, n, d)?;
-            }
-            Ok(report(
-                o.mmd2,
-                o.std_error,
-                o.estimator,
-                o.seconds,
-                o.threads,
-            ))
-        }),
+        Dtype::F64 => in_pool(&|| Ok(report(run_and_write(&x, &y, &make, c, out)?.summary()))),
         Dtype::F32 => {
             let (x, y) = (narrow(&x, &c.x)?, narrow(&y, &c.y)?);
-            in_pool(&|| {
-                let o = repeated(&x, &y, &make, c, out.is_some()).map_err(|e| describe(e, c))?;
-                if let (Some(path), Some(g)) = (out, &o.grad) {
-                    write(path, g, n, d)?;
-                }
-                Ok(report(
-                    o.mmd2,
-                    o.std_error,
-                    o.estimator,
-                    o.seconds,
-                    o.threads,
-                ))
-            })
+            in_pool(&|| Ok(report(run_and_write(&x, &y, &make, c, out)?.summary())))
         }
     }
+}
+
+/// [`repeated`], then the gradient (if asked for) written to `out`.
+fn run_and_write<F: Float>(
+    x: &Points<'_, F>,
+    y: &Points<'_, F>,
+    make: &Make<'_>,
+    c: &Common,
+    out: Option<&PathBuf>,
+) -> CliResult<Outcome<F>> {
+    let o = repeated(x, y, make, c, out.is_some()).map_err(|e| describe(e, c))?;
+    if let (Some(path), Some(g)) = (out, &o.grad) {
+        write(path, g, x.n(), x.d())?;
+    }
+    Ok(o)
 }
 
 fn write<F: Float>(path: &Path, g: &[F], n: usize, d: usize) -> CliResult<()> {
