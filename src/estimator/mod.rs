@@ -144,7 +144,7 @@ impl Estimator {
             AnyKernel::Sliced(_) => Ok(Estimator::Naive(Naive::new(kernel))),
             _ => Err(MmdError::Unsupported {
                 estimator: "auto",
-                what: "this kernel on (N+M)^2 > 1e8 points; choose --estimator naive",
+                what: "gaussian or laplace kernels on more than 10^4 pooled points (no fast estimator for them yet: use the naive estimator)",
             }),
         }
     }
