@@ -82,9 +82,11 @@ pub mod rng;
 pub mod sort1d;
 pub mod special;
 
-pub use directions::Directions;
+pub use directions::{DirectionDesign, Directions};
 pub use error::{MmdError, Result, Sample};
-pub use estimator::{Estimate, Estimator, MmdEstimator, Naive, SlicedSort, Statistic, Timings};
+pub use estimator::{
+    Estimate, Estimator, MmdEstimator, Naive, RandomFeatures, SlicedSort, Statistic, Timings,
+};
 pub use float::Float;
 pub use kernel::{AnyKernel, Gaussian, Kernel, Laplace, Riesz, SlicedKernel};
 pub use points::Points;

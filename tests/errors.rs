@@ -415,16 +415,28 @@ fn one_dimensional_core_validates() {
 }
 
 #[test]
-fn auto_refuses_kernels_without_a_fast_estimator() {
-    let e = Estimator::auto(
+fn auto_refuses_zero_features() {
+    // Past the exact limit a Gaussian or Laplace kernel gets random
+    // features; asking for none of them is an error naming the size.
+    let e = Estimator::auto_with_features(
         Laplace::new(1.0).unwrap().into(),
         10_001,
         0,
         SlicedSort::new(1).unwrap(),
+        0,
     )
     .unwrap_err();
-    assert!(matches!(e, MmdError::Unsupported { .. }));
-    says(&e, &["auto"]);
+    assert!(matches!(e, MmdError::InvalidSize { value: 0, .. }), "{e:?}");
+    says(&e, &["features", "0"]);
+    // below the limit the exact estimator needs no features
+    assert!(Estimator::auto_with_features(
+        Laplace::new(1.0).unwrap().into(),
+        10,
+        10,
+        SlicedSort::new(1).unwrap(),
+        0,
+    )
+    .is_ok());
 }
 
 /// Narrowing f64 data to f32 can overflow (1e300 becomes inf); the cast

@@ -15,9 +15,10 @@ use common::{
     kernel_magnitude, pair_sum_error, sliced_agreement_tol, tied_case, Case, Contract,
 };
 use proptest::prelude::*;
+use sliced_mmd::estimator::DEFAULT_FEATURES;
 use sliced_mmd::{
-    AnyKernel, Directions, Estimator, Gaussian, Laplace, MmdEstimator, Naive, Points, Riesz,
-    SlicedKernel, SlicedSort, Statistic,
+    AnyKernel, Directions, Estimator, Gaussian, Laplace, MmdEstimator, Naive, Points,
+    RandomFeatures, Riesz, SlicedKernel, SlicedSort, Statistic,
 };
 
 fn riesz(r: f64) -> Riesz {
@@ -405,7 +406,8 @@ fn iid_directions_are_prefix_stable_and_unit() {
     assert_eq!(big(1), big(3));
 }
 
-/// `Estimator::auto`: exact while (N+M)² <= 1e8, sliced for Riesz beyond.
+/// `Estimator::auto`: exact while (N+M)² <= 1e8; beyond, sliced for Riesz
+/// and random features for Gaussian and Laplace.
 #[test]
 fn auto_picks_the_documented_estimator() {
     let sliced = SlicedSort::new(10).unwrap().seed(4);
@@ -418,7 +420,13 @@ fn auto_picks_the_documented_estimator() {
         Estimator::SlicedSort(s) => assert_eq!(s, sliced.clone().kernel(riesz(0.5))),
         other => panic!("{other:?}"),
     }
-    assert!(Estimator::auto(Gaussian::new(1.0).unwrap().into(), 20000, 1, sliced).is_err());
+    let g: AnyKernel = Gaussian::new(1.0).unwrap().into();
+    match Estimator::auto(g.clone(), 20000, 1, sliced).unwrap() {
+        Estimator::Features(f) => {
+            assert_eq!(f, RandomFeatures::new(g, DEFAULT_FEATURES).unwrap().seed(4))
+        }
+        other => panic!("{other:?}"),
+    }
     let e = Estimator::Naive(Naive::new(k));
     assert_eq!(MmdEstimator::<f64>::name(&e), "naive");
     let s = Estimator::SlicedSort(SlicedSort::new(3).unwrap());

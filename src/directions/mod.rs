@@ -1,8 +1,92 @@
 //! Directions `ξ_1..ξ_P` on the unit sphere `S^{d-1}`, drawn or given.
+//!
+//! Three seeded designs ([`DirectionDesign`]) draw `P` directions in `R^d`:
+//!
+//! | design | what | marginal law of each `ξ_p` |
+//! |---|---|---|
+//! | [`DirectionDesign::Iid`] | independent normalised Gaussian vectors | uniform on `S^{d-1}` |
+//! | [`DirectionDesign::Orthogonal`] | stacked independent random orthonormal frames | uniform on `S^{d-1}` |
+//! | [`DirectionDesign::Sobol`] | scrambled Sobol' points through `Φ⁻¹`, normalised | uniform on `S^{d-1}` (averaged over the scrambling) |
+//!
+//! Every marginal is uniform, so the sliced estimate stays unbiased under
+//! each design; the designs differ in how the directions are coupled, and
+//! so in the variance of the average over the `P` slices
+//! (see `docs/slicing-error.md`).
 
 mod iid;
+mod orthogonal;
+mod sobol;
+
+pub use sobol::{inverse_normal_cdf, SOBOL_MAX_DIM};
 
 use crate::error::{MmdError, Result};
+
+/// How [`Directions::draw`] chooses `P` directions in `R^d` from a seed.
+///
+/// All designs are reproducible from the seed, whatever the number of
+/// threads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[non_exhaustive]
+pub enum DirectionDesign {
+    /// Independent and uniform on the sphere (normalised standard Gaussian
+    /// vectors), see [`Directions::iid`]. The default.
+    #[default]
+    Iid,
+    /// Random orthonormal frames: `⌈P/d⌉` independent Haar-distributed
+    /// frames (Gram-Schmidt, i.e. QR with a positive diagonal of `R`, of
+    /// Gaussian vectors), stacked, the last one truncated, see
+    /// [`Directions::orthogonal`].
+    Orthogonal,
+    /// A scrambled Sobol' sequence (Joe-Kuo direction numbers, random linear
+    /// matrix scrambling and a random digital shift from the seed) mapped
+    /// through the inverse normal CDF and normalised, see
+    /// [`Directions::sobol`]. Dimension at most [`SOBOL_MAX_DIM`].
+    Sobol,
+}
+
+impl DirectionDesign {
+    /// A bare lowercase name: `iid`, `orthogonal`, `sobol`.
+    pub fn name(&self) -> &'static str {
+        match self {
+            DirectionDesign::Iid => "iid",
+            DirectionDesign::Orthogonal => "orthogonal",
+            DirectionDesign::Sobol => "sobol",
+        }
+    }
+
+    /// All designs, in the order of the table in the module docs.
+    pub const ALL: [DirectionDesign; 3] = [
+        DirectionDesign::Iid,
+        DirectionDesign::Orthogonal,
+        DirectionDesign::Sobol,
+    ];
+}
+
+impl std::fmt::Display for DirectionDesign {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl std::str::FromStr for DirectionDesign {
+    type Err = MmdError;
+
+    /// Parse `iid`, `orthogonal` or `sobol`.
+    ///
+    /// # Errors
+    /// [`MmdError::Unsupported`] for any other name.
+    fn from_str(s: &str) -> Result<Self> {
+        match s {
+            "iid" => Ok(DirectionDesign::Iid),
+            "orthogonal" => Ok(DirectionDesign::Orthogonal),
+            "sobol" => Ok(DirectionDesign::Sobol),
+            _ => Err(MmdError::Unsupported {
+                estimator: "directions",
+                what: "this design name (expected iid, orthogonal or sobol)",
+            }),
+        }
+    }
+}
 
 /// `P` unit vectors in `R^d`, stored row-major in `f64`.
 ///
@@ -106,6 +190,84 @@ impl Directions {
             p,
             d,
         })
+    }
+
+    /// `p` directions in `R^d` from `seed` with the given design.
+    ///
+    /// [`DirectionDesign::Iid`] gives exactly [`Directions::iid`].
+    ///
+    /// # Errors
+    /// [`MmdError::InvalidSlices`] if `p = 0`, [`MmdError::ZeroDimension`] if
+    /// `d = 0`, and [`MmdError::Unsupported`] for the Sobol' design with
+    /// `d >` [`SOBOL_MAX_DIM`] or `p > 2^32 - 1`.
+    ///
+    /// # Examples
+    /// ```
+    /// use sliced_mmd::directions::{DirectionDesign, Directions};
+    /// let q = Directions::draw(DirectionDesign::Orthogonal, 3, 3, 5)?;
+    /// // one orthonormal frame: <ξ_0, ξ_1> = 0
+    /// let dot: f64 = q.row(0).iter().zip(q.row(1)).map(|(a, b)| a * b).sum();
+    /// assert!(dot.abs() < 1e-14);
+    /// # Ok::<(), sliced_mmd::MmdError>(())
+    /// ```
+    pub fn draw(design: DirectionDesign, p: usize, d: usize, seed: u64) -> Result<Self> {
+        match design {
+            DirectionDesign::Iid => Self::iid(p, d, seed),
+            DirectionDesign::Orthogonal => Self::orthogonal(p, d, seed),
+            DirectionDesign::Sobol => Self::sobol(p, d, seed),
+        }
+    }
+
+    /// `p` directions made of `⌈p/d⌉` independent random orthonormal frames
+    /// of `R^d`, stacked; the last frame keeps its first `p mod d` vectors.
+    ///
+    /// Frame `f` comes from stream `2^62 + f` of the seed: `d` (or fewer)
+    /// standard Gaussian vectors orthonormalised by Gram-Schmidt (twice, so
+    /// that the rows are orthonormal to a few ulps). This is the Q factor
+    /// of the QR decomposition with `diag(R) > 0`, hence Haar-distributed;
+    /// every row is uniform on the sphere, rows of a frame are exactly
+    /// orthogonal, and different frames are independent.
+    ///
+    /// # Errors
+    /// [`MmdError::InvalidSlices`] if `p = 0`, [`MmdError::ZeroDimension`] if `d = 0`.
+    pub fn orthogonal(p: usize, d: usize, seed: u64) -> Result<Self> {
+        Self::check_shape(p, d)?;
+        Ok(Directions {
+            data: orthogonal::draw(p, d, seed),
+            p,
+            d,
+        })
+    }
+
+    /// `p` directions from a scrambled Sobol' sequence in `[0,1)^d`: point
+    /// `i` (of the Joe-Kuo `new-joe-kuo-6.21201` sequence, after a random
+    /// linear matrix scrambling and a random digital shift drawn from the
+    /// seed) is mapped coordinate-wise through the inverse normal CDF
+    /// [`inverse_normal_cdf`] and normalised. Each scrambled point is
+    /// uniform on the cube, so each direction is uniform on the sphere; the
+    /// points of one draw are stratified.
+    ///
+    /// # Errors
+    /// [`MmdError::InvalidSlices`] if `p = 0`, [`MmdError::ZeroDimension`]
+    /// if `d = 0`, [`MmdError::Unsupported`] if `d >` [`SOBOL_MAX_DIM`] or
+    /// `p > 2^32 - 1`.
+    pub fn sobol(p: usize, d: usize, seed: u64) -> Result<Self> {
+        Self::check_shape(p, d)?;
+        Ok(Directions {
+            data: sobol::draw(p, d, seed)?,
+            p,
+            d,
+        })
+    }
+
+    fn check_shape(p: usize, d: usize) -> Result<()> {
+        if p == 0 {
+            return Err(MmdError::InvalidSlices { slices: 0 });
+        }
+        if d == 0 {
+            return Err(MmdError::ZeroDimension);
+        }
+        Ok(())
     }
 
     /// Number of directions `P`.

@@ -5,12 +5,16 @@
 //! | [`Naive`] | any | exact | exact | `O((N+M)² d)` | `O((N+M) d)` |
 //! | [`SlicedSort`], `r = 1` | Riesz | unbiased, error `O(√(d/P))` | sliced | `O(P (N+M) (d + log(N+M)))` | `O((N+M) chunk)` |
 //! | [`SlicedSort`], `r ≠ 1` | Riesz | unbiased | sliced | `O(P (N+M)²)` (slow) | `O((N+M) chunk)` |
+//! | [`RandomFeatures`] | Gaussian, Laplace | unbiased for V and U, error `O(1/√D)` | unbiased | `O(D (N+M) d)` | `O((N+M) chunk + chunk d)` |
+//! | [`RandomFeatures`] | Riesz `r = 1` | unbiased for V and U, error `O(1/√D)` | sliced | `O(D (N+M) d)` (value) | `O((N+M) chunk + D d)` |
 
 pub(crate) mod gemm;
 mod naive;
+mod random_features;
 mod sliced_sort;
 
 pub use naive::Naive;
+pub use random_features::{RandomFeatures, DEFAULT_FEATURES};
 pub use sliced_sort::{SlicedSort, Timings, DEFAULT_CHUNK};
 
 use crate::error::{MmdError, Result};
@@ -121,6 +125,8 @@ pub enum Estimator {
     Naive(Naive<AnyKernel>),
     /// Sliced Riesz MMD by sorting, see [`SlicedSort`].
     SlicedSort(SlicedSort),
+    /// Random features, see [`RandomFeatures`].
+    Features(RandomFeatures),
 }
 
 /// Largest `(N+M)²` for which [`Estimator::auto`] picks the exact estimator.
@@ -129,23 +135,42 @@ pub const AUTO_NAIVE_LIMIT: u128 = 100_000_000;
 impl Estimator {
     /// The choice of the `smmd` default `--estimator auto`: exact while
     /// `(N+M)² ≤ 10⁸`, else sliced-sort for the Riesz kernel (with `sliced`
-    /// configuring its slices and seed).
+    /// configuring its slices, seed and direction design) and
+    /// [`RandomFeatures`] with [`DEFAULT_FEATURES`] features (and the seed of
+    /// `sliced`) for the Gaussian and Laplace kernels.
     ///
     /// # Errors
-    /// [`MmdError::Unsupported`] for a large sample with a kernel that has no
-    /// fast estimator yet (Gaussian, Laplace: random features will be).
+    /// None at present for the kernels of [`AnyKernel`]; kept fallible for
+    /// kernels without a fast estimator.
     pub fn auto(kernel: AnyKernel, n: usize, m: usize, sliced: SlicedSort) -> Result<Self> {
+        Self::auto_with_features(kernel, n, m, sliced, DEFAULT_FEATURES)
+    }
+
+    /// As [`Estimator::auto`], with `features` random features for the
+    /// Gaussian and Laplace kernels.
+    ///
+    /// # Errors
+    /// [`MmdError::InvalidSize`] if `features = 0` and the features are chosen.
+    pub fn auto_with_features(
+        kernel: AnyKernel,
+        n: usize,
+        m: usize,
+        sliced: SlicedSort,
+        features: usize,
+    ) -> Result<Self> {
         let l = (n + m) as u128;
         if l * l <= AUTO_NAIVE_LIMIT {
             return Ok(Estimator::Naive(Naive::new(kernel)));
         }
         match kernel {
             AnyKernel::Riesz(k) => Ok(Estimator::SlicedSort(sliced.kernel(k))),
+            AnyKernel::Gaussian(_) | AnyKernel::Laplace(_) => {
+                let seed = sliced.seed_value();
+                Ok(Estimator::Features(
+                    RandomFeatures::new(kernel, features)?.seed(seed),
+                ))
+            }
             AnyKernel::Sliced(_) => Ok(Estimator::Naive(Naive::new(kernel))),
-            _ => Err(MmdError::Unsupported {
-                estimator: "auto",
-                what: "gaussian or laplace kernels on more than 10^4 pooled points (no fast estimator for them yet: use the naive estimator)",
-            }),
         }
     }
 }
@@ -155,6 +180,7 @@ impl<F: Float> MmdEstimator<F> for Estimator {
         match self {
             Estimator::Naive(e) => MmdEstimator::<F>::name(e),
             Estimator::SlicedSort(e) => MmdEstimator::<F>::name(e),
+            Estimator::Features(e) => MmdEstimator::<F>::name(e),
         }
     }
 
@@ -162,6 +188,7 @@ impl<F: Float> MmdEstimator<F> for Estimator {
         match self {
             Estimator::Naive(e) => e.estimate(x, y, stat),
             Estimator::SlicedSort(e) => e.estimate(x, y, stat),
+            Estimator::Features(e) => e.estimate(x, y, stat),
         }
     }
 
@@ -169,6 +196,7 @@ impl<F: Float> MmdEstimator<F> for Estimator {
         match self {
             Estimator::Naive(e) => MmdEstimator::<F>::has_gradient(e),
             Estimator::SlicedSort(e) => MmdEstimator::<F>::has_gradient(e),
+            Estimator::Features(e) => MmdEstimator::<F>::has_gradient(e),
         }
     }
 
@@ -176,6 +204,7 @@ impl<F: Float> MmdEstimator<F> for Estimator {
         match self {
             Estimator::Naive(e) => e.grad_into(x, y, out),
             Estimator::SlicedSort(e) => e.grad_into(x, y, out),
+            Estimator::Features(e) => e.grad_into(x, y, out),
         }
     }
 }

@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 use rayon::prelude::*;
 
 use super::{check_buffer, check_finite, gemm, Estimate, MmdEstimator, Statistic};
-use crate::directions::Directions;
+use crate::directions::{DirectionDesign, Directions};
 use crate::error::{MmdError, Result};
 use crate::float::Float;
 use crate::kernel::Riesz;
@@ -77,6 +77,7 @@ pub struct SlicedSort {
     kernel: Riesz,
     slices: usize,
     seed: u64,
+    design: DirectionDesign,
     directions: Option<Directions>,
     chunk: usize,
 }
@@ -95,6 +96,7 @@ impl SlicedSort {
             kernel: Riesz::energy(),
             slices,
             seed: 0,
+            design: DirectionDesign::Iid,
             directions: None,
             chunk: DEFAULT_CHUNK,
         })
@@ -106,6 +108,7 @@ impl SlicedSort {
             kernel: Riesz::energy(),
             slices: directions.len(),
             seed: 0,
+            design: DirectionDesign::Iid,
             directions: Some(directions),
             chunk: DEFAULT_CHUNK,
         }
@@ -118,11 +121,32 @@ impl SlicedSort {
         self
     }
 
+    /// How the directions are drawn from the seed (default
+    /// [`DirectionDesign::Iid`]; ignored with given directions). Every
+    /// design keeps the estimate unbiased; the standard error is computed
+    /// as for independent slices, so it does not show the variance
+    /// reduction of the coupled designs (it typically overstates their error).
+    #[must_use]
+    pub fn design(mut self, design: DirectionDesign) -> Self {
+        self.design = design;
+        self
+    }
+
+    /// The seed of the drawn directions.
+    pub(crate) fn seed_value(&self) -> u64 {
+        self.seed
+    }
+
     /// The Riesz kernel (default `r = 1`; other `r` take the slow pairwise path).
     #[must_use]
     pub fn kernel(mut self, kernel: Riesz) -> Self {
         self.kernel = kernel;
         self
+    }
+
+    /// The Riesz kernel this estimator slices.
+    pub fn riesz(&self) -> &Riesz {
+        &self.kernel
     }
 
     /// Directions processed together (default 64); memory grows linearly with it.
@@ -146,11 +170,12 @@ impl SlicedSort {
     }
 
     /// The directions used on data of dimension `d`: the given ones, or the
-    /// iid draw from the seed.
+    /// draw of the design (iid by default) from the seed.
     ///
     /// # Errors
     /// [`MmdError::DirectionDimension`] if given directions are not in `R^d`;
-    /// [`MmdError::ZeroDimension`] for `d = 0`.
+    /// [`MmdError::ZeroDimension`] for `d = 0`; [`MmdError::Unsupported`]
+    /// for the Sobol' design beyond its largest dimension.
     pub fn directions_for(&self, d: usize) -> Result<Cow<'_, Directions>> {
         match &self.directions {
             Some(dirs) if dirs.dim() == d => Ok(Cow::Borrowed(dirs)),
@@ -158,7 +183,12 @@ impl SlicedSort {
                 directions_d: dirs.dim(),
                 data_d: d,
             }),
-            None => Ok(Cow::Owned(Directions::iid(self.slices, d, self.seed)?)),
+            None => Ok(Cow::Owned(Directions::draw(
+                self.design,
+                self.slices,
+                d,
+                self.seed,
+            )?)),
         }
     }
 
