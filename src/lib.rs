@@ -77,6 +77,8 @@ pub mod float;
 #[cfg(feature = "io")]
 pub mod io;
 pub mod kernel;
+#[cfg(feature = "plot")]
+pub mod plot;
 pub mod points;
 pub mod rng;
 pub mod sort1d;
