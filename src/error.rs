@@ -139,6 +139,18 @@ pub enum MmdError {
         /// What was asked of it.
         what: &'static str,
     },
+    /// A permutation test with no permutations.
+    #[error("invalid number of permutations B = {permutations}: at least one is needed")]
+    InvalidPermutations {
+        /// The number of permutations that was given.
+        permutations: usize,
+    },
+    /// A significance level outside the open interval (0, 1).
+    #[error("invalid significance level alpha = {alpha}: it must lie in the open interval (0, 1)")]
+    InvalidAlpha {
+        /// The level that was given.
+        alpha: f64,
+    },
 }
 
 fn sample_suffix(sample: &Option<Sample>) -> String {

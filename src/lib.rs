@@ -83,6 +83,7 @@ pub mod points;
 pub mod rng;
 pub mod sort1d;
 pub mod special;
+pub mod two_sample;
 
 pub use directions::{DirectionDesign, Directions};
 pub use error::{MmdError, Result, Sample};
@@ -92,6 +93,7 @@ pub use estimator::{
 pub use float::Float;
 pub use kernel::{AnyKernel, Gaussian, Kernel, Laplace, Riesz, SlicedKernel};
 pub use points::Points;
+pub use two_sample::{PermutationTest, TestPath, TestResult};
 
 #[cfg(doctest)]
 #[doc = include_str!("../README.md")]

@@ -1,4 +1,4 @@
-//! Reference values frozen from dcor 0.7 (NumPy 2.4), to check that the
+//! Reference values frozen from dcor 0.7 (NumPy 2.4) and hyppo 0.5.2, to check that the
 //! exact estimator gives the same numbers as the Python package users come
 //! from. Produced by:
 //!
@@ -85,4 +85,42 @@ fn sliced_in_one_dimension_matches_dcor_and_scipy() {
         "{} vs scipy {SCIPY_40_30}",
         v.sqrt()
     );
+}
+
+/// hyppo 0.5.2 `ksample.Energy().statistic(x, y)` (the default
+/// `bias=False`) and `Energy(bias=True).statistic(x, y)` on the data above
+/// (r = 1), as (n, m, d, unbiased, biased).
+const HYPPO: [(usize, usize, usize, f64, f64); 3] = [
+    (7, 5, 3, 0.7018049036381622, 4.03413843504219),
+    (40, 30, 1, 0.12878374638536336, 1.4224440712796234),
+    (100, 120, 8, 0.8999346658556528, 2.8684071791565473),
+];
+
+/// hyppo's energy statistic is a fixed function of ours (docs/two-sample.md):
+/// with `L = N + M`, the default is
+/// `L³ (N-1)(M-1) / (N M (L-1)(L-2)(L-3))` times the U-statistic, and
+/// `bias=True` is `L² / (2 N M) · √(2 V)`. Both are the same for every
+/// permutation of the pooled sample, so the permutation tests agree.
+#[test]
+fn hyppo_energy_statistic_is_a_multiple_of_ours() {
+    for &(n, m, d, unbiased, biased) in &HYPPO {
+        let xs = make(n, d, f64::sin, 3.0, 0.0);
+        let ys = make(m, d, f64::cos, 2.0, 0.5);
+        let x = Points::new(&xs, n, d).unwrap();
+        let y = Points::new(&ys, m, d).unwrap();
+        let est = Naive::new(Riesz::energy());
+        let u = est.estimate(&x, &y, Statistic::U).unwrap().mmd2;
+        let v = est.estimate(&x, &y, Statistic::V).unwrap().mmd2;
+        let (nf, mf) = (n as f64, m as f64);
+        let l = nf + mf;
+        let kappa =
+            l.powi(3) * (nf - 1.0) * (mf - 1.0) / (nf * mf * (l - 1.0) * (l - 2.0) * (l - 3.0));
+        assert!(
+            close(kappa * u, unbiased),
+            "{n},{m},{d}: {} vs {unbiased}",
+            kappa * u
+        );
+        let b = l * l / (2.0 * nf * mf) * (2.0 * v).sqrt();
+        assert!(close(b, biased), "{n},{m},{d}: {b} vs {biased}");
+    }
 }

@@ -1,0 +1,329 @@
+//! Permutation tests: fast paths against the plain path on the same
+//! permutations, p-value bounds, thread independence, bad input, power and
+//! calibration under the null.
+//!
+//! Rounding tolerances: the paths sum the same terms in different orders.
+//! A sum of `k` terms bounded by `S` in absolute value has rounding error at
+//! most `k eps S` (recursive summation), so for the exact paths, whose pair
+//! sums have `L²` terms of size at most `Kmax` and are combined with weights
+//! at most `4/min(N,M)²`, `|ΔT| <= 4 L² eps Kmax` (a generous bound); for the
+//! sliced path each slice sums `L` terms bounded by the range of the
+//! projections `<= 2 max‖z‖`, so `|ΔT| <= 8 L eps max‖z‖ / c_{d,1}` (times
+//! 4 for the U-statistic's three sums).
+
+use rand::SeedableRng;
+use rand_distr::{Distribution, StandardNormal};
+use sliced_mmd::special::slicing_constant;
+use sliced_mmd::two_sample::{check_alpha, PermutationTest, TestPath, TestResult};
+use sliced_mmd::{
+    AnyKernel, Estimator, Gaussian, Kernel, Laplace, MmdError, Naive, Points, Riesz, SlicedSort,
+    Statistic,
+};
+
+fn gaussian(rows: usize, d: usize, shift: f64, seed: u64) -> Points<'static, f64> {
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed);
+    let data = (0..rows * d)
+        .map(|_| Distribution::<f64>::sample(&StandardNormal, &mut rng) + shift)
+        .collect();
+    Points::from_vec(data, rows, d).unwrap()
+}
+
+const EPS: f64 = f64::EPSILON;
+
+fn max_norm(x: &Points<'_, f64>, y: &Points<'_, f64>) -> f64 {
+    x.rows()
+        .chain(y.rows())
+        .map(|r| r.iter().map(|v| v * v).sum::<f64>().sqrt())
+        .fold(0.0, f64::max)
+}
+
+fn kmax<K: Kernel<f64>>(k: &K, x: &Points<'_, f64>, y: &Points<'_, f64>) -> f64 {
+    let pooled: Vec<&[f64]> = x.rows().chain(y.rows()).collect();
+    let mut m: f64 = 0.0;
+    for a in &pooled {
+        for b in &pooled {
+            m = m.max(k.eval(a, b).abs());
+        }
+    }
+    m
+}
+
+fn assert_same(fast: &TestResult, plain: &TestResult, tol: f64) {
+    assert_eq!(fast.permutations, plain.permutations);
+    assert!(
+        (fast.statistic - plain.statistic).abs() <= tol,
+        "statistic {} vs {} (tol {tol:e})",
+        fast.statistic,
+        plain.statistic
+    );
+    for (b, (f, p)) in fast.null.iter().zip(&plain.null).enumerate() {
+        assert!((f - p).abs() <= tol, "null {b}: {f} vs {p} (tol {tol:e})");
+    }
+}
+
+#[test]
+fn sliced_fast_path_matches_plain_path() {
+    let (x, y) = (gaussian(40, 3, 0.0, 1), gaussian(53, 3, 0.3, 2));
+    let est = SlicedSort::new(20).unwrap().seed(5);
+    let c = slicing_constant(3, 1.0).unwrap();
+    let l = 93.0;
+    for stat in [Statistic::V, Statistic::U] {
+        let test = PermutationTest::new(70).unwrap().seed(9).statistic(stat);
+        let fast = test.run_sliced(&est, &x, &y, None).unwrap();
+        let plain = test.run_plain(&est, &x, &y, None).unwrap();
+        assert_eq!(fast.path, TestPath::SlicedSort);
+        assert_eq!(plain.path, TestPath::Plain);
+        let tol = 32.0 * l * EPS * max_norm(&x, &y) / c;
+        assert_same(&fast, &plain, tol);
+        // the dispatching entry point takes the fast path
+        let auto = test
+            .run(&Estimator::SlicedSort(est.clone()), &x, &y)
+            .unwrap();
+        assert_eq!(auto, fast);
+    }
+}
+
+#[test]
+fn sliced_with_ties_and_unequal_sizes() {
+    // integer-valued data in d = 1: many ties; slicing is exact in d = 1
+    let xv: Vec<f64> = (0..30).map(|i| (i % 5) as f64).collect();
+    let yv: Vec<f64> = (0..17)
+        .map(|i| (i % 4) as f64 + 0.5 * (i % 2) as f64)
+        .collect();
+    let (x, y) = (Points::from_1d(&xv).unwrap(), Points::from_1d(&yv).unwrap());
+    let est = SlicedSort::new(3).unwrap();
+    for stat in [Statistic::V, Statistic::U] {
+        let test = PermutationTest::new(64).unwrap().seed(1).statistic(stat);
+        let fast = test.run_sliced(&est, &x, &y, None).unwrap();
+        let plain = test
+            .run_plain(&Naive::new(Riesz::energy()), &x, &y, None)
+            .unwrap();
+        let tol = 4.0 * 47.0 * 47.0 * EPS * 5.0;
+        assert_same(&fast, &plain, tol);
+    }
+}
+
+#[test]
+fn sliced_other_exponent_falls_back_to_plain() {
+    let (x, y) = (gaussian(12, 2, 0.0, 1), gaussian(10, 2, 0.0, 2));
+    let est = SlicedSort::new(4).unwrap().kernel(Riesz::new(1.5).unwrap());
+    let test = PermutationTest::new(5).unwrap();
+    let res = test.run_sliced(&est, &x, &y, None).unwrap();
+    assert_eq!(res.path, TestPath::Plain);
+}
+
+#[test]
+fn naive_cached_and_blocked_match_plain_path() {
+    let (x, y) = (gaussian(35, 4, 0.0, 3), gaussian(28, 4, 0.2, 4));
+    let l = 63.0;
+    let kernels: [AnyKernel; 3] = [
+        Riesz::energy().into(),
+        Gaussian::new(1.5).unwrap().into(),
+        Laplace::new(0.7).unwrap().into(),
+    ];
+    for k in kernels {
+        let tol = 4.0 * l * l * EPS * kmax(&k, &x, &y);
+        let naive = Naive::new(k.clone());
+        for stat in [Statistic::V, Statistic::U] {
+            let test = PermutationTest::new(150).unwrap().seed(2).statistic(stat);
+            let plain = test.run_plain(&naive, &x, &y, None).unwrap();
+            let cached = test.run_naive(&naive, &x, &y, None).unwrap();
+            assert_eq!(cached.path, TestPath::NaiveCached);
+            assert_same(&cached, &plain, tol);
+            // budget for 8 rows of the matrix: slabs of 4 rows, blocks of 2 sets
+            let small = test.clone().memory_budget(8 * 63 * 8).unwrap();
+            let blocked = small.run_naive(&naive, &x, &y, None).unwrap();
+            assert_eq!(blocked.path, TestPath::NaiveBlocked);
+            assert_same(&blocked, &plain, tol);
+        }
+    }
+}
+
+#[test]
+fn p_value_bounds_and_definition() {
+    let (x, y) = (gaussian(20, 2, 0.0, 5), gaussian(20, 2, 0.0, 6));
+    let est = Estimator::Naive(Naive::new(Riesz::energy().into()));
+    for b in [1, 2, 19, 100] {
+        let r = PermutationTest::new(b)
+            .unwrap()
+            .seed(3)
+            .run(&est, &x, &y)
+            .unwrap();
+        assert_eq!(r.null.len(), b);
+        assert!(r.p_value >= 1.0 / (1 + b) as f64 && r.p_value <= 1.0);
+        let exceed = r.null.iter().filter(|&&t| t >= r.statistic).count();
+        assert_eq!(r.p_value, (1 + exceed) as f64 / (1 + b) as f64);
+        assert_eq!(r.reject(0.5).unwrap(), r.p_value <= 0.5);
+    }
+}
+
+#[test]
+fn same_bits_whatever_the_thread_count() {
+    let (x, y) = (gaussian(300, 3, 0.0, 7), gaussian(200, 3, 0.1, 8));
+    let test = PermutationTest::new(130).unwrap().seed(4);
+    let sliced = Estimator::SlicedSort(SlicedSort::new(20).unwrap());
+    let naive = Estimator::Naive(Naive::new(Gaussian::new(1.0).unwrap().into()));
+    let run = |threads: usize, est: &Estimator| {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap()
+            .install(|| test.run(est, &x, &y).unwrap())
+    };
+    for est in [&sliced, &naive] {
+        assert_eq!(run(1, est), run(3, est));
+    }
+}
+
+#[test]
+fn progress_reaches_the_number_of_permutations() {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let (x, y) = (gaussian(30, 2, 0.0, 1), gaussian(30, 2, 0.0, 2));
+    let test = PermutationTest::new(300).unwrap();
+    for est in [
+        Estimator::SlicedSort(SlicedSort::new(5).unwrap()),
+        Estimator::Naive(Naive::new(Riesz::energy().into())),
+    ] {
+        let most = AtomicUsize::new(0);
+        let cb = |done: usize| {
+            most.fetch_max(done, Ordering::Relaxed);
+        };
+        test.run_with_progress(&est, &x, &y, Some(&cb)).unwrap();
+        assert_eq!(most.load(Ordering::Relaxed), 300);
+    }
+}
+
+#[test]
+fn bad_input_is_an_error() {
+    assert_eq!(
+        PermutationTest::new(0).unwrap_err(),
+        MmdError::InvalidPermutations { permutations: 0 }
+    );
+    for alpha in [0.0, 1.0, -0.1, 1.5, f64::NAN, f64::INFINITY] {
+        assert!(matches!(
+            check_alpha(alpha),
+            Err(MmdError::InvalidAlpha { .. })
+        ));
+    }
+    assert!(PermutationTest::new(1).unwrap().memory_budget(0).is_err());
+    let (x, y) = (gaussian(5, 2, 0.0, 1), gaussian(5, 3, 0.0, 2));
+    let est = Estimator::Naive(Naive::new(Riesz::energy().into()));
+    let test = PermutationTest::new(10).unwrap();
+    assert!(matches!(
+        test.run(&est, &x, &y),
+        Err(MmdError::DimensionMismatch { .. })
+    ));
+    let (x, y) = (gaussian(1, 2, 0.0, 1), gaussian(5, 2, 0.0, 2));
+    let u = test.clone().statistic(Statistic::U);
+    for est in [est, Estimator::SlicedSort(SlicedSort::new(3).unwrap())] {
+        assert!(matches!(
+            u.run(&est, &x, &y),
+            Err(MmdError::TooFewForUnbiased { .. })
+        ));
+    }
+    let r = test
+        .run(&Estimator::SlicedSort(SlicedSort::new(3).unwrap()), &x, &y)
+        .unwrap();
+    assert!(r.reject(1.0).is_err());
+}
+
+#[test]
+fn shifted_gaussians_are_rejected() {
+    // mean shift of 1 in every coordinate, N = M = 100: the observed
+    // statistic exceeds every relabeling, p = 1/(1+B)
+    let (x, y) = (gaussian(100, 5, 0.0, 11), gaussian(100, 5, 1.0, 12));
+    let test = PermutationTest::new(199).unwrap().seed(1);
+    for est in [
+        Estimator::SlicedSort(SlicedSort::new(50).unwrap()),
+        Estimator::Naive(Naive::new(Riesz::energy().into())),
+        Estimator::Naive(Naive::new(Gaussian::new(2.0).unwrap().into())),
+    ] {
+        let r = test.run(&est, &x, &y).unwrap();
+        assert_eq!(r.p_value, 1.0 / 200.0, "{est:?}");
+        assert!(r.reject(0.05).unwrap());
+    }
+}
+
+/// `P(Binomial(n, p) <= k)`.
+fn binom_cdf(n: usize, p: f64, k: usize) -> f64 {
+    let mut term = (1.0 - p).powi(n as i32); // P(0)
+    let mut cdf = term;
+    for i in 1..=k {
+        term *= (n - i + 1) as f64 / i as f64 * p / (1.0 - p);
+        cdf += term;
+    }
+    cdf
+}
+
+/// The central 99.9% interval of `Binomial(n, p)`: `[lo, hi]` with
+/// `P(X < lo) <= 0.0005` and `P(X > hi) <= 0.0005`.
+fn binom_interval(n: usize, p: f64) -> (usize, usize) {
+    let lo = (0..=n).find(|&k| binom_cdf(n, p, k) > 0.0005).unwrap();
+    let hi = (0..=n).find(|&k| binom_cdf(n, p, k) >= 0.9995).unwrap();
+    (lo, hi)
+}
+
+/// Rejections at alpha = 0.05 over `reps` null pairs of standard Gaussians.
+/// With B = 99 and a statistic without ties, the p-value is uniform on
+/// {1/100, ..., 1}, so `P(p <= 0.05) = 0.05` exactly.
+fn calibration(est: &Estimator, stat: Statistic, reps: usize, n: usize, d: usize) {
+    let test = PermutationTest::new(99).unwrap().statistic(stat);
+    let mut rejections = 0;
+    for rep in 0..reps {
+        let x = gaussian(n, d, 0.0, 1000 + 2 * rep as u64);
+        let y = gaussian(n + 3, d, 0.0, 1001 + 2 * rep as u64);
+        let r = test.clone().seed(rep as u64).run(est, &x, &y).unwrap();
+        rejections += r.reject(0.05).unwrap() as usize;
+    }
+    let (lo, hi) = binom_interval(reps, 0.05);
+    assert!(
+        (lo..=hi).contains(&rejections),
+        "{rejections} rejections of {reps}, 99.9% interval [{lo}, {hi}] ({est:?}, {stat:?})"
+    );
+}
+
+#[test]
+fn calibration_under_the_null_small() {
+    calibration(
+        &Estimator::SlicedSort(SlicedSort::new(10).unwrap()),
+        Statistic::V,
+        300,
+        15,
+        2,
+    );
+    calibration(
+        &Estimator::Naive(Naive::new(Riesz::energy().into())),
+        Statistic::U,
+        300,
+        15,
+        2,
+    );
+}
+
+#[test]
+#[ignore = "expensive: 2000 null tests per estimator; run in release"]
+fn calibration_under_the_null() {
+    for stat in [Statistic::V, Statistic::U] {
+        calibration(
+            &Estimator::SlicedSort(SlicedSort::new(30).unwrap().seed(3)),
+            stat,
+            2000,
+            40,
+            3,
+        );
+        calibration(
+            &Estimator::Naive(Naive::new(Gaussian::new(1.0).unwrap().into())),
+            stat,
+            2000,
+            40,
+            3,
+        );
+        calibration(
+            &Estimator::Naive(Naive::new(Laplace::new(2.0).unwrap().into())),
+            stat,
+            2000,
+            40,
+            3,
+        );
+    }
+}
