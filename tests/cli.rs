@@ -7,7 +7,10 @@ use std::process::Command;
 use serde_json::Value;
 use sliced_mmd::io::{read_points, write_npy};
 use sliced_mmd::kernel::median_heuristic;
-use sliced_mmd::{Gaussian, MmdEstimator, Naive, Points, Riesz, SlicedSort, Statistic};
+use sliced_mmd::{
+    DirectionDesign, Gaussian, Laplace, MmdEstimator, Naive, Points, RandomFeatures, Riesz,
+    SlicedSort, Statistic,
+};
 
 struct Out {
     ok: bool,
@@ -238,6 +241,81 @@ fn mmd_json_sliced_matches_library() {
         .mmd2(&x, &y)
         .unwrap();
     assert!(close(num(&v, "mmd2"), want));
+}
+
+/// `--directions` and `--estimator features` give exactly the library's
+/// estimators with the same seed.
+#[test]
+fn designs_and_features_match_library() {
+    let data = Data::new(60, 45, 3);
+    let (x, y) = data.points();
+    for (word, design) in [
+        ("iid", DirectionDesign::Iid),
+        ("orthogonal", DirectionDesign::Orthogonal),
+        ("sobol", DirectionDesign::Sobol),
+    ] {
+        let v = json(&[
+            "mmd",
+            data.xs(),
+            data.ys(),
+            "--json",
+            "--estimator",
+            "sliced",
+            "--slices",
+            "40",
+            "--directions",
+            word,
+            "--seed",
+            "9",
+        ]);
+        assert_eq!(v["directions"], word);
+        let want = SlicedSort::new(40)
+            .unwrap()
+            .seed(9)
+            .design(design)
+            .mmd2(&x, &y)
+            .unwrap();
+        assert!(close(num(&v, "mmd2"), want), "{word}: {v} vs {want}");
+    }
+    let v = json(&[
+        "mmd",
+        data.xs(),
+        data.ys(),
+        "--json",
+        "--estimator",
+        "features",
+        "--features",
+        "300",
+        "--seed",
+        "2",
+    ]);
+    assert_eq!(v["estimator"], "features");
+    assert_eq!(v["features"].as_u64(), Some(300));
+    let want = RandomFeatures::new(Riesz::energy(), 300)
+        .unwrap()
+        .seed(2)
+        .estimate(&x, &y, Statistic::V)
+        .unwrap();
+    assert!(close(num(&v, "mmd2"), want.mmd2), "{v} vs {want:?}");
+    assert!(close(num(&v, "std_error"), want.std_error.unwrap()));
+    // and for the laplace kernel with a given bandwidth
+    let v = json(&[
+        "mmd",
+        data.xs(),
+        data.ys(),
+        "--json",
+        "--kernel",
+        "laplace",
+        "--sigma",
+        "0.7",
+        "--estimator",
+        "features",
+    ]);
+    let want = RandomFeatures::new(Laplace::new(0.7).unwrap(), 1024)
+        .unwrap()
+        .mmd2(&x, &y)
+        .unwrap();
+    assert!(close(num(&v, "mmd2"), want), "{v} vs {want}");
 }
 
 #[test]
@@ -483,10 +561,30 @@ fn bad_inputs_give_one_line_errors() {
     fails(&["mmd", x, y, "--threads", "0"], "threads");
     fails(&["mmd", x, y, "--repeat", "0"], "repeat");
     fails(
-        &["mmd", x, y, "--estimator", "features"],
-        "features estimator is not available",
+        &["mmd", x, y, "--estimator", "features", "--features", "0"],
+        "--features 0",
     );
-    fails(&["mmd", x, y, "--directions", "sobol"], "sobol");
+    fails(
+        &["mmd", x, y, "--estimator", "naive", "--features", "8"],
+        "--features applies only",
+    );
+    fails(
+        &["mmd", x, y, "--estimator", "features", "--r", "0.5"],
+        "r = 1",
+    );
+    fails(
+        &[
+            "mmd",
+            x,
+            y,
+            "--estimator",
+            "features",
+            "--directions",
+            "sobol",
+        ],
+        "--directions applies only",
+    );
+    fails(&["mmd", x, y, "--directions", "halton"], "halton");
     fails(
         &["mmd", x, y, "--estimator", "sliced", "--kernel", "gaussian"],
         "riesz",

@@ -25,6 +25,37 @@ pub enum Command {
     /// Write the gradient of the V-statistic MMD²(X, Y) with respect to the
     /// points of X (an N x d .npy array) and print MMD².
     Grad(GradArgs),
+    /// Permutation two-sample test of H0: X and Y come from one distribution,
+    /// with the MMD² estimate (V, or U with --unbiased) as the statistic.
+    Test(TestArgs),
+}
+
+/// Options of `smmd test`.
+#[derive(Debug, Args)]
+pub struct TestArgs {
+    /// Inputs and estimator options, as for `smmd mmd` (--seed also seeds
+    /// the permutations).
+    #[command(flatten)]
+    pub common: Common,
+    /// Number of permutations B; the p-value is (1 + #{T_b >= T}) / (1 + B).
+    #[arg(
+        long,
+        value_name = "B",
+        default_value_t = 1000,
+        allow_negative_numbers = true
+    )]
+    pub permutations: usize,
+    /// Significance level: reject when p_value <= alpha.
+    #[arg(
+        long,
+        value_name = "A",
+        default_value_t = 0.05,
+        allow_negative_numbers = true
+    )]
+    pub alpha: f64,
+    /// No progress bar on stderr (there is none either when stderr is not a terminal).
+    #[arg(long)]
+    pub quiet: bool,
 }
 
 /// Options of `smmd grad`.
@@ -52,13 +83,15 @@ pub enum KernelName {
 /// The estimator.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum EstimatorName {
-    /// Naive while (N+M)² <= 1e8, else sliced (Riesz kernel).
+    /// Naive while (N+M)² <= 1e8, else sliced (Riesz kernel) or random
+    /// features (gaussian, laplace).
     Auto,
     /// Exact pair sums, O((N+M)² d).
     Naive,
     /// Sliced Riesz MMD by sorting projections, O(P (N+M) (d + log(N+M))).
     Sliced,
-    /// Random features (not available yet).
+    /// Random features, O(D (N+M) d): Fourier features for gaussian and
+    /// laplace, direction-threshold indicators for riesz r = 1.
     Features,
 }
 
@@ -67,9 +100,9 @@ pub enum EstimatorName {
 pub enum DirectionsName {
     /// Independent, uniform on the sphere.
     Iid,
-    /// Blocks of orthogonal directions (not available yet).
+    /// Stacked random orthonormal frames (d directions per frame).
     Orthogonal,
-    /// Quasi-random Sobol directions (not available yet).
+    /// A scrambled Sobol' sequence through the inverse normal CDF, normalised.
     Sobol,
 }
 
@@ -118,10 +151,10 @@ pub struct Common {
         allow_negative_numbers = true
     )]
     pub slices: usize,
-    /// Number of random features D of the features estimator.
+    /// Number of random features D of the features estimator [default: 1024].
     #[arg(long, value_name = "D", allow_negative_numbers = true)]
     pub features: Option<usize>,
-    /// Directions of the sliced estimator.
+    /// How the directions of the sliced estimator are drawn.
     #[arg(long, value_enum, value_name = "KIND", default_value_t = DirectionsName::Iid)]
     pub directions: DirectionsName,
     /// Seed of every random choice (directions, bandwidth subsample).

@@ -3,15 +3,18 @@
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
+use sliced_mmd::estimator::DEFAULT_FEATURES;
 use sliced_mmd::io::{read_points, write_npy};
 use sliced_mmd::kernel::median_heuristic;
+use sliced_mmd::two_sample::{check_alpha, PermutationTest};
 use sliced_mmd::{
-    AnyKernel, Estimator, Float, Gaussian, Kernel, Laplace, MmdError, MmdEstimator, Naive, Points,
-    Riesz, Sample, SlicedSort, Statistic,
+    AnyKernel, DirectionDesign, Estimator, Float, Gaussian, Kernel, Laplace, MmdError,
+    MmdEstimator, Naive, Points, RandomFeatures, Riesz, Sample, SlicedSort, Statistic,
 };
 
-use crate::args::{Command, Common, DirectionsName, Dtype, EstimatorName, KernelName};
-use crate::output::{self, Report};
+use crate::args::{Command, Common, DirectionsName, Dtype, EstimatorName, KernelName, TestArgs};
+use crate::output::{self, Report, TestReport};
+use crate::progress::Bar;
 
 /// A one-line error message (without the `error: ` prefix).
 pub type CliResult<T> = Result<T, String>;
@@ -33,6 +36,7 @@ pub fn run(command: Command) -> CliResult<()> {
             let report = compute(&g.common, Some(&g.out))?;
             output::print_grad(&report, g.common.json)
         }
+        Command::Test(t) => run_test(&t),
     }
 }
 
@@ -44,17 +48,24 @@ fn check_options(c: &Common) -> CliResult<()> {
     if c.repeat == 0 {
         return Err("invalid --repeat 0: at least one run is needed".to_string());
     }
-    if c.estimator == EstimatorName::Features {
-        return Err("the features estimator is not available yet".to_string());
+    if c.features == Some(0) {
+        return Err("invalid --features 0: at least one random feature is needed".to_string());
     }
-    match c.directions {
-        DirectionsName::Iid => {}
-        DirectionsName::Orthogonal => {
-            return Err("--directions orthogonal is not available yet; use iid".to_string())
-        }
-        DirectionsName::Sobol => {
-            return Err("--directions sobol is not available yet; use iid".to_string())
-        }
+    if c.features.is_some() && !matches!(c.estimator, EstimatorName::Features | EstimatorName::Auto)
+    {
+        return Err("--features applies only to --estimator features (or auto)".to_string());
+    }
+    if c.estimator == EstimatorName::Features && c.directions != DirectionsName::Iid {
+        return Err(
+            "--directions applies only to the sliced estimator; random features draw iid directions"
+                .to_string(),
+        );
+    }
+    if c.estimator == EstimatorName::Features && c.kernel == KernelName::Riesz && c.r != 1.0 {
+        return Err(format!(
+            "the features estimator supports the riesz kernel only for r = 1, not r = {}",
+            c.r
+        ));
     }
     SlicedSort::new(c.slices).map_err(|e| e.to_string())?;
     match c.kernel {
@@ -214,36 +225,10 @@ fn compute(c: &Common, out: Option<&PathBuf>) -> CliResult<Report> {
             c,
         ));
     }
-    let (kernel, param): (AnyKernel, (&'static str, f64)) = match c.kernel {
-        KernelName::Riesz => (
-            Riesz::new(c.r).map_err(|e| e.to_string())?.into(),
-            ("r", c.r),
-        ),
-        KernelName::Gaussian | KernelName::Laplace => {
-            let sigma = match c.sigma {
-                Some(s) => s,
-                None => median_heuristic(&x, &y, c.seed).map_err(|e| describe(e, c))?,
-            };
-            let k: AnyKernel = if c.kernel == KernelName::Gaussian {
-                Gaussian::new(sigma).map_err(|e| e.to_string())?.into()
-            } else {
-                Laplace::new(sigma).map_err(|e| e.to_string())?.into()
-            };
-            (k, ("sigma", sigma))
-        }
-    };
+    let (kernel, param) = build_kernel(c, &x, &y)?;
     let (n, m, d) = (x.n(), y.n(), x.d());
     let slices = c.slices;
-    let r = c.r;
-    let make = |seed: u64| -> sliced_mmd::Result<Estimator> {
-        match c.estimator {
-            EstimatorName::Naive => Ok(Estimator::Naive(Naive::new(kernel.clone()))),
-            EstimatorName::Sliced => Ok(Estimator::SlicedSort(
-                SlicedSort::new(slices)?.seed(seed).kernel(Riesz::new(r)?),
-            )),
-            _ => Estimator::auto(kernel.clone(), n, m, SlicedSort::new(slices)?.seed(seed)),
-        }
-    };
+    let make = |seed: u64| build_estimator(c, &kernel, n, m, seed);
 
     let pool = match c.threads {
         Some(t) => Some(
@@ -268,6 +253,8 @@ fn compute(c: &Common, out: Option<&PathBuf>) -> CliResult<Report> {
             kernel_param: param,
             estimator,
             slices: (estimator == "sliced").then_some(slices),
+            features: (estimator == "features").then_some(c.features.unwrap_or(DEFAULT_FEATURES)),
+            directions: (estimator == "sliced").then_some(design(c.directions).name()),
             seed: c.seed,
             statistic: if c.unbiased { "u" } else { "v" },
             dtype: match c.dtype {
@@ -291,6 +278,68 @@ fn compute(c: &Common, out: Option<&PathBuf>) -> CliResult<Report> {
             in_pool(&|| Ok(report(run_and_write(&x, &y, &make, c, out)?.summary())))
         }
     }
+}
+
+/// The estimator of the options, with directions and features drawn from
+/// `seed`.
+fn build_estimator(
+    c: &Common,
+    kernel: &AnyKernel,
+    n: usize,
+    m: usize,
+    seed: u64,
+) -> sliced_mmd::Result<Estimator> {
+    let sliced = || -> sliced_mmd::Result<SlicedSort> {
+        Ok(SlicedSort::new(c.slices)?
+            .seed(seed)
+            .design(design(c.directions)))
+    };
+    let features = c.features.unwrap_or(DEFAULT_FEATURES);
+    match c.estimator {
+        EstimatorName::Naive => Ok(Estimator::Naive(Naive::new(kernel.clone()))),
+        EstimatorName::Sliced => Ok(Estimator::SlicedSort(sliced()?.kernel(Riesz::new(c.r)?))),
+        EstimatorName::Features => Ok(Estimator::Features(
+            RandomFeatures::new(kernel.clone(), features)?.seed(seed),
+        )),
+        EstimatorName::Auto => {
+            Estimator::auto_with_features(kernel.clone(), n, m, sliced()?, features)
+        }
+    }
+}
+
+fn design(name: DirectionsName) -> DirectionDesign {
+    match name {
+        DirectionsName::Iid => DirectionDesign::Iid,
+        DirectionsName::Orthogonal => DirectionDesign::Orthogonal,
+        DirectionsName::Sobol => DirectionDesign::Sobol,
+    }
+}
+
+/// The kernel of the options, with its parameter (`r`, or `sigma`, by
+/// default the median heuristic on the pooled sample).
+fn build_kernel(
+    c: &Common,
+    x: &Points<'_, f64>,
+    y: &Points<'_, f64>,
+) -> CliResult<(AnyKernel, (&'static str, f64))> {
+    Ok(match c.kernel {
+        KernelName::Riesz => (
+            Riesz::new(c.r).map_err(|e| e.to_string())?.into(),
+            ("r", c.r),
+        ),
+        KernelName::Gaussian | KernelName::Laplace => {
+            let sigma = match c.sigma {
+                Some(s) => s,
+                None => median_heuristic(x, y, c.seed).map_err(|e| describe(e, c))?,
+            };
+            let k: AnyKernel = if c.kernel == KernelName::Gaussian {
+                Gaussian::new(sigma).map_err(|e| e.to_string())?.into()
+            } else {
+                Laplace::new(sigma).map_err(|e| e.to_string())?.into()
+            };
+            (k, ("sigma", sigma))
+        }
+    })
 }
 
 /// [`repeated`], then the gradient (if asked for) written to `out`.
@@ -322,4 +371,109 @@ fn narrow(p: &Points<'_, f64>, file: &Path) -> CliResult<Points<'static, f32>> {
         ),
         other => format!("{}: {other}", file.display()),
     })
+}
+
+/// Run `smmd test`: options checked before any file is read, then the
+/// permutation test on the fastest path for the chosen estimator.
+fn run_test(t: &TestArgs) -> CliResult<()> {
+    let c = &t.common;
+    check_options(c)?;
+    if c.repeat != 1 {
+        return Err("--repeat does not apply to test".to_string());
+    }
+    let stat = if c.unbiased {
+        Statistic::U
+    } else {
+        Statistic::V
+    };
+    let test = PermutationTest::new(t.permutations)
+        .map_err(|e| e.to_string())?
+        .seed(c.seed)
+        .statistic(stat);
+    let alpha = check_alpha(t.alpha).map_err(|e| e.to_string())?;
+    let x = read_points(&c.x).map_err(|e| e.to_string())?;
+    let y = read_points(&c.y).map_err(|e| e.to_string())?;
+    if x.d() != y.d() {
+        return Err(describe(
+            MmdError::DimensionMismatch {
+                x_d: x.d(),
+                y_d: y.d(),
+            },
+            c,
+        ));
+    }
+    let (kernel, param) = build_kernel(c, &x, &y)?;
+    let (n, m, d) = (x.n(), y.n(), x.d());
+    let est = build_estimator(c, &kernel, n, m, c.seed).map_err(|e| describe(e, c))?;
+    let pool = match c.threads {
+        Some(th) => Some(
+            rayon::ThreadPoolBuilder::new()
+                .num_threads(th)
+                .build()
+                .map_err(|e| format!("cannot start {th} threads: {e}"))?,
+        ),
+        None => None,
+    };
+    let bar = Bar::new(t.permutations, "permutations", t.quiet);
+    let go = || -> CliResult<(sliced_mmd::two_sample::TestResult, f64, usize, &'static str)> {
+        let progress = |done: usize| bar.update(done);
+        let timed = |res: sliced_mmd::Result<sliced_mmd::two_sample::TestResult>,
+                     start: Instant,
+                     name: &'static str| {
+            let secs = start.elapsed().as_secs_f64();
+            res.map(|r| (r, secs, rayon::current_num_threads(), name))
+                .map_err(|e| describe(e, c))
+        };
+        match c.dtype {
+            Dtype::F64 => {
+                let start = Instant::now();
+                let r = test.run_with_progress(&est, &x, &y, Some(&progress));
+                timed(r, start, MmdEstimator::<f64>::name(&est))
+            }
+            Dtype::F32 => {
+                let (x, y) = (narrow(&x, &c.x)?, narrow(&y, &c.y)?);
+                let start = Instant::now();
+                let r = test.run_with_progress(&est, &x, &y, Some(&progress));
+                timed(r, start, MmdEstimator::<f32>::name(&est))
+            }
+        }
+    };
+    let outcome = match &pool {
+        Some(p) => p.install(go),
+        None => go(),
+    };
+    bar.finish();
+    let (res, seconds, threads, estimator) = outcome?;
+    let reject = res.p_value <= alpha;
+    let report = TestReport {
+        statistic: res.statistic,
+        p_value: res.p_value,
+        permutations: res.permutations,
+        alpha,
+        reject,
+        common: Report {
+            mmd2: res.statistic,
+            std_error: None,
+            kernel: Kernel::<f64>::name(&kernel),
+            kernel_param: param,
+            estimator,
+            slices: (estimator == "sliced").then_some(c.slices),
+            features: (estimator == "features").then_some(c.features.unwrap_or(DEFAULT_FEATURES)),
+            directions: (estimator == "sliced").then_some(design(c.directions).name()),
+            seed: c.seed,
+            statistic: if c.unbiased { "u" } else { "v" },
+            dtype: match c.dtype {
+                Dtype::F32 => "f32",
+                Dtype::F64 => "f64",
+            },
+            n,
+            m,
+            d,
+            seconds,
+            runs: 1,
+            threads,
+            out: None,
+        },
+    };
+    output::print_test(&report, c.json)
 }

@@ -6,6 +6,7 @@
 //!               [--directions iid|orthogonal|sobol] [--seed S] [--unbiased]
 //!               [--dtype f32|f64] [--threads T] [--repeat K] [--json]
 //! smmd grad X Y [same options] --out G.npy [--json]
+//! smmd test X Y [--permutations B] [--alpha A] [--quiet] [same options] [--json]
 //! ```
 //!
 //! Every error is one line on stderr (`error: ...`) and a non-zero exit code
@@ -14,6 +15,7 @@
 mod args;
 mod commands;
 mod output;
+mod progress;
 
 use std::io::Write;
 use std::process::ExitCode;
@@ -34,7 +36,7 @@ fn clap_message(e: &clap::Error) -> String {
     if e.kind() == ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
         || e.kind() == ErrorKind::MissingSubcommand
     {
-        return "a subcommand is required: mmd or grad (see 'smmd --help')".to_string();
+        return "a subcommand is required: mmd, grad or test (see 'smmd --help')".to_string();
     }
     let text = e.render().to_string();
     let mut parts = Vec::new();

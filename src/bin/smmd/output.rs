@@ -17,10 +17,14 @@ pub struct Report {
     pub kernel: &'static str,
     /// The kernel parameter: `("r", r)` or `("sigma", sigma)`.
     pub kernel_param: (&'static str, f64),
-    /// `naive` or `sliced`.
+    /// `naive`, `sliced` or `features`.
     pub estimator: &'static str,
     /// Number of slices, for the sliced estimator.
     pub slices: Option<usize>,
+    /// Number of random features, for the features estimator.
+    pub features: Option<usize>,
+    /// Direction design (`iid`, `orthogonal`, `sobol`), for the sliced estimator.
+    pub directions: Option<&'static str>,
     /// The first seed.
     pub seed: u64,
     /// `v` or `u`.
@@ -57,6 +61,12 @@ fn common_json(r: &Report, o: &mut Map<String, Value>) {
     if let Some(p) = r.slices {
         o.insert("slices".into(), json!(p));
     }
+    if let Some(dz) = r.directions {
+        o.insert("directions".into(), json!(dz));
+    }
+    if let Some(f) = r.features {
+        o.insert("features".into(), json!(f));
+    }
     o.insert("seed".into(), json!(r.seed));
     o.insert("n".into(), json!(r.n));
     o.insert("m".into(), json!(r.m));
@@ -68,9 +78,15 @@ fn common_json(r: &Report, o: &mut Map<String, Value>) {
 }
 
 fn estimator_line(r: &Report) -> String {
-    match r.slices {
-        Some(p) => format!("{} (P = {p}, seed {})", r.estimator, r.seed),
-        None => r.estimator.to_string(),
+    match (r.slices, r.features) {
+        (Some(p), _) => format!(
+            "{} (P = {p}, {} directions, seed {})",
+            r.estimator,
+            r.directions.unwrap_or("iid"),
+            r.seed
+        ),
+        (None, Some(f)) => format!("{} (D = {f}, seed {})", r.estimator, r.seed),
+        (None, None) => r.estimator.to_string(),
     }
 }
 
@@ -146,6 +162,64 @@ pub fn print_grad(r: &Report, as_json: bool) -> CliResult<()> {
         r.kernel_param.0,
         r.kernel_param.1,
         estimator_line(r),
+        seconds_line(r)
+    ))
+}
+
+/// Everything `smmd test` reports.
+pub struct TestReport {
+    /// The observed MMD² estimate (unscaled).
+    pub statistic: f64,
+    /// The permutation p-value.
+    pub p_value: f64,
+    /// Number of permutations B.
+    pub permutations: usize,
+    /// The significance level.
+    pub alpha: f64,
+    /// Whether `p_value <= alpha`.
+    pub reject: bool,
+    /// Kernel, estimator, samples and timing, as for `smmd mmd`.
+    pub common: Report,
+}
+
+/// Print the result of `smmd test`.
+pub fn print_test(t: &TestReport, as_json: bool) -> CliResult<()> {
+    let r = &t.common;
+    if as_json {
+        let mut o = Map::new();
+        o.insert("statistic".into(), json!(t.statistic));
+        o.insert("p_value".into(), json!(t.p_value));
+        o.insert("permutations".into(), json!(t.permutations));
+        o.insert("reject".into(), json!(t.reject));
+        o.insert("alpha".into(), json!(t.alpha));
+        o.insert("unbiased".into(), json!(r.statistic == "u"));
+        common_json(r, &mut o);
+        return print(&Value::Object(o).to_string());
+    }
+    let stat = if r.statistic == "u" {
+        "U-statistic"
+    } else {
+        "V-statistic"
+    };
+    let decision = if t.reject {
+        "reject H0 (same distribution)"
+    } else {
+        "do not reject H0 (same distribution)"
+    };
+    print(&format!(
+        "statistic  {} (MMD², {stat})\np_value    {} ({} permutations)\ndecision   {decision} at alpha = {}\nkernel     {} ({} = {})\nestimator  {}\nsamples    N = {}, M = {}, d = {} ({})\nseconds    {}",
+        t.statistic,
+        t.p_value,
+        t.permutations,
+        t.alpha,
+        r.kernel,
+        r.kernel_param.0,
+        r.kernel_param.1,
+        estimator_line(r),
+        r.n,
+        r.m,
+        r.d,
+        r.dtype,
         seconds_line(r)
     ))
 }
