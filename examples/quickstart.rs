@@ -10,8 +10,8 @@ use std::time::Instant;
 use rand::SeedableRng;
 use rand_distr::{Distribution, StandardNormal};
 use sliced_mmd::{
-    kernel::median_heuristic, Gaussian, Laplace, MmdEstimator, Naive, Points, Riesz, SlicedSort,
-    Statistic,
+    kernel::median_heuristic, DirectionDesign, Gaussian, Laplace, MmdEstimator, Naive, Points,
+    RandomFeatures, Riesz, SlicedSort, Statistic,
 };
 
 fn sample(n: usize, d: usize, shift: f64, seed: u64) -> Points<'static, f64> {
@@ -58,7 +58,7 @@ fn main() -> Result<(), sliced_mmd::MmdError> {
     };
 
     println!(
-        "{:<34} {:>13} {:>11} {:>11} {:>9} {:>9}",
+        "{:<38} {:>13} {:>11} {:>11} {:>9} {:>9}",
         "estimator", "MMD^2", "std.err", "rel.err", "|err|/se", "seconds"
     );
     let row = |name: &str, est: sliced_mmd::Estimate, exact: Option<f64>, secs: f64| {
@@ -74,7 +74,7 @@ fn main() -> Result<(), sliced_mmd::MmdError> {
             None => ("(exact)".into(), "-".into()),
         };
         println!(
-            "{name:<34} {:>13.6e} {se:>11} {rel:>11} {z:>9} {secs:>9.4}",
+            "{name:<38} {:>13.6e} {se:>11} {rel:>11} {z:>9} {secs:>9.4}",
             est.mmd2
         );
     };
@@ -99,12 +99,47 @@ fn main() -> Result<(), sliced_mmd::MmdError> {
                 secs,
             );
         }
+        if r == 1.0 {
+            for design in [DirectionDesign::Orthogonal, DirectionDesign::Sobol] {
+                let est = SlicedSort::new(1000)?.seed(seed).design(design);
+                let (e, secs) = timed(&|| est.estimate(&x, &y, Statistic::V));
+                row(
+                    &format!("sliced {design}, riesz r=1, P=1000"),
+                    e?,
+                    Some(exact.mmd2),
+                    secs,
+                );
+            }
+            let est = RandomFeatures::new(kernel, 1000)?.seed(seed);
+            let (e, secs) = timed(&|| est.estimate(&x, &y, Statistic::V));
+            row("features, riesz r=1, D=1000", e?, Some(exact.mmd2), secs);
+        }
     }
     let sigma = median_heuristic(&x, &y, seed)?;
-    let (e, secs) = timed(&|| Naive::new(Gaussian::new(sigma)?).estimate(&x, &y, Statistic::V));
-    row(&format!("naive, gaussian sigma={sigma:.3}"), e?, None, secs);
-    let (e, secs) = timed(&|| Naive::new(Laplace::new(sigma)?).estimate(&x, &y, Statistic::V));
-    row(&format!("naive, laplace sigma={sigma:.3}"), e?, None, secs);
+    let gaussian = Gaussian::new(sigma)?;
+    let (e, secs) = timed(&|| Naive::new(gaussian).estimate(&x, &y, Statistic::V));
+    let exact = e?;
+    row(
+        &format!("naive, gaussian sigma={sigma:.3}"),
+        exact,
+        None,
+        secs,
+    );
+    let est = RandomFeatures::new(gaussian, 1000)?.seed(seed);
+    let (e, secs) = timed(&|| est.estimate(&x, &y, Statistic::V));
+    row("features, gaussian, D=1000", e?, Some(exact.mmd2), secs);
+    let laplace = Laplace::new(sigma)?;
+    let (e, secs) = timed(&|| Naive::new(laplace).estimate(&x, &y, Statistic::V));
+    let exact = e?;
+    row(
+        &format!("naive, laplace sigma={sigma:.3}"),
+        exact,
+        None,
+        secs,
+    );
+    let est = RandomFeatures::new(laplace, 1000)?.seed(seed);
+    let (e, secs) = timed(&|| est.estimate(&x, &y, Statistic::V));
+    row("features, laplace, D=1000", e?, Some(exact.mmd2), secs);
 
     // the gradient, exact against sliced
     let t = Instant::now();
@@ -112,15 +147,15 @@ fn main() -> Result<(), sliced_mmd::MmdError> {
     let t_exact = t.elapsed().as_secs_f64();
     let norm = |v: &[f64]| v.iter().map(|a| a * a).sum::<f64>().sqrt();
     println!("\ngradient of MMD^2 (riesz r=1) w.r.t. X: relative error against the exact gradient");
-    println!("{:<34} {:>11} {:>9}", "estimator", "rel.err", "seconds");
-    println!("{:<34} {:>11} {t_exact:>9.4}", "naive", "(exact)");
+    println!("{:<38} {:>11} {:>9}", "estimator", "rel.err", "seconds");
+    println!("{:<38} {:>11} {t_exact:>9.4}", "naive", "(exact)");
     for p in [10, 100, 1000, 10000] {
         let t = Instant::now();
         let (_, g) = SlicedSort::new(p)?.seed(seed).grad(&x, &y)?;
         let secs = t.elapsed().as_secs_f64();
         let diff: Vec<f64> = g.iter().zip(&g_exact).map(|(a, b)| a - b).collect();
         println!(
-            "{:<34} {:>11.3e} {secs:>9.4}",
+            "{:<38} {:>11.3e} {secs:>9.4}",
             format!("sliced, P={p}"),
             norm(&diff) / norm(&g_exact)
         );
