@@ -16,8 +16,8 @@ use rand_distr::{Distribution, StandardNormal};
 use sliced_mmd::special::slicing_constant;
 use sliced_mmd::two_sample::{check_alpha, PermutationTest, TestPath, TestResult};
 use sliced_mmd::{
-    AnyKernel, Estimator, Gaussian, Kernel, Laplace, MmdError, Naive, Points, Riesz, SlicedSort,
-    Statistic,
+    AnyKernel, Estimator, Gaussian, Kernel, Laplace, MmdError, MmdEstimator, Naive, Points, Riesz,
+    SlicedSort, Statistic,
 };
 
 fn gaussian(rows: usize, d: usize, shift: f64, seed: u64) -> Points<'static, f64> {
@@ -276,6 +276,12 @@ fn calibration(est: &Estimator, stat: Statistic, reps: usize, n: usize, d: usize
         rejections += r.reject(0.05).unwrap() as usize;
     }
     let (lo, hi) = binom_interval(reps, 0.05);
+    eprintln!(
+        "calibration: {rejections} rejections of {reps} at alpha = 0.05 (rate {:.4}), \
+         99.9% interval [{lo}, {hi}]; {} {stat:?}",
+        rejections as f64 / reps as f64,
+        MmdEstimator::<f64>::name(est)
+    );
     assert!(
         (lo..=hi).contains(&rejections),
         "{rejections} rejections of {reps}, 99.9% interval [{lo}, {hi}] ({est:?}, {stat:?})"
