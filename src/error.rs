@@ -145,6 +145,24 @@ pub enum MmdError {
         /// The number of permutations that was given.
         permutations: usize,
     },
+    /// A flow or optimizer parameter outside its range.
+    #[error("invalid {name} = {value}: it must be {expected}")]
+    InvalidParameter {
+        /// The parameter.
+        name: &'static str,
+        /// The value that was given.
+        value: f64,
+        /// The allowed range, in words.
+        expected: &'static str,
+    },
+    /// A particle flow left the floating-point range.
+    #[error("the flow diverged at step {step}: particle {row} is no longer finite (lower the step size)")]
+    Diverged {
+        /// The step whose update produced the non-finite value.
+        step: usize,
+        /// The first particle that is not finite.
+        row: usize,
+    },
     /// A significance level outside the open interval (0, 1).
     #[error("invalid significance level alpha = {alpha}: it must lie in the open interval (0, 1)")]
     InvalidAlpha {

@@ -74,6 +74,7 @@ pub mod directions;
 pub mod error;
 pub mod estimator;
 pub mod float;
+pub mod flow;
 #[cfg(feature = "io")]
 pub mod io;
 pub mod kernel;
