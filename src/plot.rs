@@ -1,9 +1,10 @@
 //! PNG plots (feature `plot`): log-log line plots for error curves.
 //!
-//! Text needs a TrueType font, registered at run time: the path in the
-//! `SMMD_FONT` environment variable, else
-//! `/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf` (Debian package
-//! `fonts-dejavu-core`). The library never prints; failures are [`PlotError`].
+//! Text is drawn with DejaVu Sans, embedded in the library (license in
+//! `assets/fonts/LICENSE-DejaVu.txt`), so plots need no font installed. The
+//! environment variable `SMMD_FONT` names a TrueType/OpenType file to use
+//! instead; see [`ensure_font`]. The library never prints; failures are
+//! [`PlotError`].
 
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
@@ -11,8 +12,8 @@ use std::sync::OnceLock;
 use plotters::prelude::*;
 use plotters::style::FontStyle;
 
-/// Font tried when `SMMD_FONT` is not set.
-pub const DEFAULT_FONT: &str = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf";
+/// DejaVu Sans, used when `SMMD_FONT` is not set.
+static EMBEDDED_FONT: &[u8] = include_bytes!("../assets/fonts/DejaVuSans.ttf");
 
 /// Family name under which the font is registered.
 const FAMILY: &str = "sans-serif";
@@ -21,11 +22,13 @@ const FAMILY: &str = "sans-serif";
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum PlotError {
-    /// No usable font file.
-    #[error("no font for plot text: tried {tried:?} (set SMMD_FONT to a .ttf file, or install fonts-dejavu-core)")]
-    NoFont {
-        /// The paths tried, in order.
-        tried: Vec<PathBuf>,
+    /// The font named by `SMMD_FONT` cannot be read or is not a font.
+    #[error("cannot use the font SMMD_FONT={path:?}: {message} (unset SMMD_FONT to use the embedded DejaVu Sans)")]
+    BadFont {
+        /// The value of `SMMD_FONT`.
+        path: PathBuf,
+        /// Why it cannot be used.
+        message: String,
     },
     /// A series has no point with positive coordinates (a log axis needs them).
     #[error("series {series:?} has no point with positive x and y")]
@@ -67,27 +70,36 @@ impl Series {
 
 /// Register the plot font once per process.
 ///
+/// Without `SMMD_FONT` (or with it empty) this is the embedded DejaVu Sans
+/// and cannot fail. With `SMMD_FONT` set, that file is used and nothing
+/// else: a file that cannot be read or parsed is an error rather than a
+/// silent fallback, so the output never changes font unnoticed. The
+/// variable is read once, by the first plot of the process; the outcome,
+/// error included, holds for the rest of the process.
+///
 /// # Errors
-/// [`PlotError::NoFont`] if neither `SMMD_FONT` nor [`DEFAULT_FONT`] is a
-/// readable font file.
+/// [`PlotError::BadFont`] if `SMMD_FONT` names a file that cannot be read or
+/// is not a TrueType/OpenType font.
 pub fn ensure_font() -> Result<(), PlotError> {
     static FONT: OnceLock<Result<(), PlotError>> = OnceLock::new();
     FONT.get_or_init(|| {
-        let mut tried = Vec::new();
-        if let Some(p) = std::env::var_os("SMMD_FONT") {
-            tried.push(PathBuf::from(p));
-        }
-        tried.push(PathBuf::from(DEFAULT_FONT));
-        for path in &tried {
-            if let Ok(bytes) = std::fs::read(path) {
-                // the registry keeps the font for the life of the process
-                let bytes: &'static [u8] = Box::leak(bytes.into_boxed_slice());
-                if plotters::style::register_font(FAMILY, FontStyle::Normal, bytes).is_ok() {
-                    return Ok(());
-                }
-            }
-        }
-        Err(PlotError::NoFont { tried })
+        let chosen = std::env::var_os("SMMD_FONT").filter(|p| !p.is_empty());
+        let Some(path) = chosen.map(PathBuf::from) else {
+            return plotters::style::register_font(FAMILY, FontStyle::Normal, EMBEDDED_FONT)
+                .map_err(|_| PlotError::BadFont {
+                    path: PathBuf::from("(embedded DejaVu Sans)"),
+                    message: "not a usable font".into(),
+                });
+        };
+        let bad = |message: String| PlotError::BadFont {
+            path: path.clone(),
+            message,
+        };
+        let bytes = std::fs::read(&path).map_err(|e| bad(e.to_string()))?;
+        // the registry keeps the font for the life of the process
+        let bytes: &'static [u8] = Box::leak(bytes.into_boxed_slice());
+        plotters::style::register_font(FAMILY, FontStyle::Normal, bytes)
+            .map_err(|_| bad("not a TrueType/OpenType font".into()))
     })
     .clone()
 }
@@ -106,7 +118,7 @@ const COLORS: [RGBColor; 8] = [
 /// Draw `series` on log-log axes into the PNG file `path` (800 x 600).
 ///
 /// # Errors
-/// [`PlotError::NoFont`], [`PlotError::EmptySeries`] for a series without a
+/// [`PlotError::BadFont`], [`PlotError::EmptySeries`] for a series without a
 /// positive point, [`PlotError::Backend`] if drawing or writing fails.
 pub fn loglog(
     path: &Path,
