@@ -1,14 +1,17 @@
-//! PNG plots (feature `plot`): log-log line plots for error curves.
+//! PNG plots (feature `plot`): log-log line plots for error curves and
+//! line plots with a linear x axis (MMD² against the step of a flow).
 //!
 //! Text is drawn with DejaVu Sans, embedded in the library (license in
 //! `assets/fonts/LICENSE-DejaVu.txt`), so plots need no font installed. The
 //! environment variable `SMMD_FONT` names a TrueType/OpenType file to use
-//! instead; see [`ensure_font`]. The library never prints; failures are
-//! [`PlotError`].
+//! instead; see [`ensure_font`]. Files are always PNG. The library never
+//! prints; failures are [`PlotError`].
 
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
+use plotters::coord::ranged1d::{AsRangedCoord, ValueFormatter};
+use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::FontStyle;
 
@@ -18,7 +21,7 @@ static EMBEDDED_FONT: &[u8] = include_bytes!("../assets/fonts/DejaVuSans.ttf");
 /// Family name under which the font is registered.
 const FAMILY: &str = "sans-serif";
 
-/// Why a plot could not be drawn.
+/// Why a plot could not be drawn. Every message is one line.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum PlotError {
@@ -30,13 +33,20 @@ pub enum PlotError {
         /// Why it cannot be used.
         message: String,
     },
-    /// A series has no point with positive coordinates (a log axis needs them).
-    #[error("series {series:?} has no point with positive x and y")]
+    /// A series has no point that can be drawn: none with finite
+    /// coordinates, positive on a log axis.
+    #[error("series {series:?} has no point to draw (coordinates must be finite, and positive on a log axis)")]
     EmptySeries {
         /// The label of the series.
         series: String,
     },
-    /// The drawing backend failed (for example the file cannot be written).
+    /// There is nothing to draw: no series.
+    #[error("nothing to draw: {what}")]
+    NothingToDraw {
+        /// What is missing, for example `"no series"`.
+        what: &'static str,
+    },
+    /// The drawing backend failed.
     #[error("cannot draw {path}: {message}")]
     Backend {
         /// The output file.
@@ -44,9 +54,18 @@ pub enum PlotError {
         /// The backend's message.
         message: String,
     },
+    /// The PNG file cannot be written (missing directory, no permission...).
+    #[error("cannot write {path}: {message}")]
+    Write {
+        /// The output file.
+        path: PathBuf,
+        /// The system's message.
+        message: String,
+    },
 }
 
-/// One curve: a label and its `(x, y)` points (non-positive ones are skipped).
+/// One curve: a label and its `(x, y)` points. Points that cannot be drawn
+/// are skipped: non-finite ones, and non-positive ones on a log axis.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Series {
     /// Legend text.
@@ -115,88 +134,214 @@ const COLORS: [RGBColor; 8] = [
     RGBColor(127, 127, 127),
 ];
 
-/// Draw `series` on log-log axes into the PNG file `path` (800 x 600).
-///
-/// # Errors
-/// [`PlotError::BadFont`], [`PlotError::EmptySeries`] for a series without a
-/// positive point, [`PlotError::Backend`] if drawing or writing fails.
-pub fn loglog(
-    path: &Path,
-    title: &str,
-    x_label: &str,
-    y_label: &str,
-    series: &[Series],
-) -> Result<(), PlotError> {
-    ensure_font()?;
-    let backend_err = |e: &dyn std::fmt::Display| PlotError::Backend {
+/// A drawing area on an RGB buffer.
+type Root<'a> = DrawingArea<BitMapBackend<'a>, Shift>;
+
+/// Turns a plotters error into [`PlotError::Backend`] for `path`.
+fn backend_err(path: &Path) -> impl Fn(&dyn std::fmt::Display) -> PlotError + '_ {
+    move |e| PlotError::Backend {
         path: path.to_path_buf(),
         message: e.to_string(),
-    };
-    let mut lo = (f64::INFINITY, f64::INFINITY);
-    let mut hi = (0.0f64, 0.0f64);
-    let mut cleaned = Vec::with_capacity(series.len());
-    for s in series {
-        let pts: Vec<(f64, f64)> = s
-            .points
-            .iter()
-            .copied()
-            .filter(|&(x, y)| x > 0.0 && y > 0.0 && x.is_finite() && y.is_finite())
-            .collect();
-        if pts.is_empty() {
-            return Err(PlotError::EmptySeries {
-                series: s.label.clone(),
-            });
-        }
-        for &(x, y) in &pts {
-            lo = (lo.0.min(x), lo.1.min(y));
-            hi = (hi.0.max(x), hi.1.max(y));
-        }
-        cleaned.push(pts);
     }
-    if cleaned.is_empty() {
-        return Err(PlotError::EmptySeries {
-            series: String::new(),
-        });
+}
+
+/// Let plotters draw on `buf` (RGB, `w x h`, sizes already checked).
+fn draw_on(
+    path: &Path,
+    buf: &mut [u8],
+    (w, h): (u32, u32),
+    draw: impl FnOnce(&Root<'_>) -> Result<(), PlotError>,
+) -> Result<(), PlotError> {
+    let err = backend_err(path);
+    let backend = BitMapBackend::with_buffer_and_format(buf, (w, h)).map_err(|e| err(&e))?;
+    let root = backend.into_drawing_area();
+    draw(&root)?;
+    root.present().map_err(|e| err(&e))
+}
+
+/// Write an RGB buffer as a PNG file, whatever the extension of `path`.
+fn write_png(path: &Path, (w, h): (u32, u32), buf: Vec<u8>) -> Result<(), PlotError> {
+    let img = image::RgbImage::from_raw(w, h, buf).ok_or_else(|| PlotError::Backend {
+        path: path.to_path_buf(),
+        message: "buffer size does not match the image size".into(),
+    })?;
+    img.save_with_format(path, image::ImageFormat::Png)
+        .map_err(|e| PlotError::Write {
+            path: path.to_path_buf(),
+            message: e.to_string(),
+        })
+}
+
+/// A white `w x h` image drawn by `draw`, written as PNG.
+fn render_png(
+    path: &Path,
+    (w, h): (u32, u32),
+    draw: impl FnOnce(&Root<'_>) -> Result<(), PlotError>,
+) -> Result<(), PlotError> {
+    let mut buf = vec![255u8; w as usize * h as usize * 3];
+    draw_on(path, &mut buf, (w, h), draw)?;
+    write_png(path, (w, h), buf)
+}
+
+/// Compact tick text: plain decimals from `1e-3` to `1e5`, else
+/// scientific notation.
+fn tick(v: &f64) -> String {
+    let a = v.abs();
+    if *v == 0.0 {
+        "0".into()
+    } else if (1e-3..1e5).contains(&a) {
+        let s = format!("{v:.3}");
+        let s = s.trim_end_matches('0').trim_end_matches('.');
+        if s == "-0" {
+            "0".into()
+        } else {
+            s.into()
+        }
+    } else {
+        format!("{v:.1e}").replace(".0e", "e")
     }
-    // a little room around the data, in log space
-    let (x0, x1) = (lo.0 / 1.3, hi.0 * 1.3);
-    let (y0, y1) = (lo.1 / 1.5, hi.1 * 1.5);
-    let root = BitMapBackend::new(path, (800, 600)).into_drawing_area();
-    root.fill(&WHITE).map_err(|e| backend_err(&e))?;
-    let mut chart = ChartBuilder::on(&root)
-        .caption(title, (FAMILY, 22))
+}
+
+/// `(lo, hi)` of finite values widened by 5% on each side; a single value
+/// gets a range around it. Never non-finite.
+fn linear_range(lo: f64, hi: f64) -> (f64, f64) {
+    let (c, half) = centre_half(lo, hi);
+    let half = half.max(c.abs() * 1e-9);
+    let half = if half == 0.0 { 1.0 } else { half * 1.05 };
+    (clamp_finite(c - half), clamp_finite(c + half))
+}
+
+/// Centre and half-width of `[lo, hi]`, without overflow.
+fn centre_half(lo: f64, hi: f64) -> (f64, f64) {
+    (lo / 2.0 + hi / 2.0, hi / 2.0 - lo / 2.0)
+}
+
+/// Largest coordinate drawn: larger ones (and NaN, infinities) are skipped,
+/// so that axis ranges stay finite and never wider than `f64::MAX`.
+const LIMIT: f64 = f64::MAX / 4.0;
+
+/// Whether a coordinate can be drawn: finite and at most [`LIMIT`] in size.
+fn drawable(v: f64) -> bool {
+    v.abs() <= LIMIT
+}
+
+/// An axis bound kept within `±f64::MAX / 2`, so a range is never wider
+/// than `f64::MAX` (plotters needs a finite width).
+fn clamp_finite(v: f64) -> f64 {
+    v.clamp(-f64::MAX / 2.0, f64::MAX / 2.0)
+}
+
+/// `[lo / f, hi * f]` for positive finite `lo <= hi`, kept positive and
+/// finite.
+fn log_range(lo: f64, hi: f64, f: f64) -> std::ops::Range<f64> {
+    let a = lo / f;
+    let a = if a > 0.0 { a } else { lo };
+    a..clamp_finite(hi * f)
+}
+
+/// Smallest and largest value of an iterator (`None` when empty).
+fn min_max(values: impl Iterator<Item = f64>) -> Option<(f64, f64)> {
+    values.fold(None, |acc, v| match acc {
+        None => Some((v, v)),
+        Some((lo, hi)) => Some((lo.min(v), hi.max(v))),
+    })
+}
+
+/// The drawable points of each series: finite, and positive on log axes.
+fn clean_series(
+    series: &[Series],
+    log_x: bool,
+    log_y: bool,
+) -> Result<Vec<Vec<(f64, f64)>>, PlotError> {
+    if series.is_empty() {
+        return Err(PlotError::NothingToDraw { what: "no series" });
+    }
+    series
+        .iter()
+        .map(|s| {
+            let pts: Vec<(f64, f64)> = s
+                .points
+                .iter()
+                .copied()
+                .filter(|&(x, y)| {
+                    drawable(x) && drawable(y) && (!log_x || x > 0.0) && (!log_y || y > 0.0)
+                })
+                .collect();
+            if pts.is_empty() {
+                Err(PlotError::EmptySeries {
+                    series: s.label.clone(),
+                })
+            } else {
+                Ok(pts)
+            }
+        })
+        .collect()
+}
+
+/// Labels and tick formatting of a line chart.
+struct Axes<'a> {
+    title: &'a str,
+    x_label: &'a str,
+    y_label: &'a str,
+    x_format: Option<&'a dyn Fn(&f64) -> String>,
+    y_format: &'a dyn Fn(&f64) -> String,
+    /// Markers on a line only when it has at most this many points.
+    max_markers: usize,
+}
+
+/// Draw the series on a chart with the given axis ranges (linear or log).
+fn line_chart<X, Y>(
+    root: &Root<'_>,
+    axes: &Axes<'_>,
+    series: &[Series],
+    cleaned: &[Vec<(f64, f64)>],
+    (x_range, y_range): (X, Y),
+    err: &dyn Fn(&dyn std::fmt::Display) -> PlotError,
+) -> Result<(), PlotError>
+where
+    X: AsRangedCoord<Value = f64>,
+    Y: AsRangedCoord<Value = f64>,
+    X::CoordDescType: ValueFormatter<f64>,
+    Y::CoordDescType: ValueFormatter<f64>,
+{
+    root.fill(&WHITE).map_err(|e| err(&e))?;
+    let mut chart = ChartBuilder::on(root)
+        .caption(axes.title, (FAMILY, 22))
         .margin(12)
         .x_label_area_size(45)
         .y_label_area_size(70)
-        .build_cartesian_2d((x0..x1).log_scale(), (y0..y1).log_scale())
-        .map_err(|e| backend_err(&e))?;
-    chart
-        .configure_mesh()
-        .x_desc(x_label)
-        .y_desc(y_label)
+        .build_cartesian_2d(x_range, y_range)
+        .map_err(|e| err(&e))?;
+    let mut mesh = chart.configure_mesh();
+    mesh.x_desc(axes.x_label)
+        .y_desc(axes.y_label)
         .label_style((FAMILY, 14))
         .axis_desc_style((FAMILY, 16))
-        .y_label_formatter(&|v| format!("{v:.1e}"))
-        .draw()
-        .map_err(|e| backend_err(&e))?;
+        .y_label_formatter(axes.y_format);
+    if let Some(f) = axes.x_format {
+        mesh.x_label_formatter(f);
+    }
+    mesh.draw().map_err(|e| err(&e))?;
     for (i, (s, pts)) in series.iter().zip(cleaned).enumerate() {
         let color = COLORS[i % COLORS.len()];
         let style = ShapeStyle::from(&color).stroke_width(2);
         if s.markers_only {
             chart
                 .draw_series(pts.iter().map(|&p| Circle::new(p, 3, style.filled())))
-                .map_err(|e| backend_err(&e))?
+                .map_err(|e| err(&e))?
                 .label(s.label.as_str())
                 .legend(move |(x, y)| Circle::new((x + 10, y), 3, style.filled()));
         } else {
             chart
                 .draw_series(LineSeries::new(pts.iter().copied(), style))
-                .map_err(|e| backend_err(&e))?
+                .map_err(|e| err(&e))?
                 .label(s.label.as_str())
                 .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], style));
-            chart
-                .draw_series(pts.iter().map(|&p| Circle::new(p, 3, style.filled())))
-                .map_err(|e| backend_err(&e))?;
+            if pts.len() <= axes.max_markers {
+                chart
+                    .draw_series(pts.iter().map(|&p| Circle::new(p, 3, style.filled())))
+                    .map_err(|e| err(&e))?;
+            }
         }
     }
     chart
@@ -206,9 +351,102 @@ pub fn loglog(
         .border_style(BLACK)
         .position(SeriesLabelPosition::UpperRight)
         .draw()
-        .map_err(|e| backend_err(&e))?;
-    root.present().map_err(|e| backend_err(&e))?;
+        .map_err(|e| err(&e))?;
     Ok(())
+}
+
+/// Width and height of [`loglog`] and [`line_plot`] images.
+pub const LINE_PLOT_SIZE: (u32, u32) = (800, 600);
+
+/// Draw `series` on log-log axes into the PNG file `path` (800 x 600).
+///
+/// Points with a non-positive or non-finite coordinate are skipped; each
+/// point gets a marker.
+///
+/// # Errors
+/// [`PlotError::BadFont`], [`PlotError::NothingToDraw`] without series,
+/// [`PlotError::EmptySeries`] for a series without a positive point,
+/// [`PlotError::Backend`] if drawing fails, [`PlotError::Write`] if the
+/// file cannot be written.
+pub fn loglog(
+    path: &Path,
+    title: &str,
+    x_label: &str,
+    y_label: &str,
+    series: &[Series],
+) -> Result<(), PlotError> {
+    ensure_font()?;
+    let cleaned = clean_series(series, true, true)?;
+    let all = || cleaned.iter().flatten();
+    // non-empty series, so both exist
+    let (x_lo, x_hi) = min_max(all().map(|p| p.0)).unwrap_or((1.0, 1.0));
+    let (y_lo, y_hi) = min_max(all().map(|p| p.1)).unwrap_or((1.0, 1.0));
+    // a little room around the data, in log space
+    let x = log_range(x_lo, x_hi, 1.3);
+    let y = log_range(y_lo, y_hi, 1.5);
+    let axes = Axes {
+        title,
+        x_label,
+        y_label,
+        x_format: None,
+        y_format: &|v| format!("{v:.1e}"),
+        max_markers: usize::MAX,
+    };
+    render_png(path, LINE_PLOT_SIZE, |root| {
+        let ranges = (x.log_scale(), y.log_scale());
+        line_chart(root, &axes, series, &cleaned, ranges, &backend_err(path))
+    })
+}
+
+/// Draw `series` with a linear x axis and a log (`log_y`) or linear y axis
+/// into the PNG file `path` (800 x 600): for example MMD² against the step
+/// of a flow.
+///
+/// Points with a non-finite coordinate, or with `y <= 0` when `log_y`, are
+/// skipped. Lines get a marker at each point when they have at most 60
+/// points (always, with [`Series::markers_only`]).
+///
+/// # Errors
+/// [`PlotError::BadFont`], [`PlotError::NothingToDraw`] without series,
+/// [`PlotError::EmptySeries`] for a series with no point to draw,
+/// [`PlotError::Backend`] if drawing fails, [`PlotError::Write`] if the
+/// file cannot be written.
+pub fn line_plot(
+    path: &Path,
+    title: &str,
+    x_label: &str,
+    y_label: &str,
+    series: &[Series],
+    log_y: bool,
+) -> Result<(), PlotError> {
+    ensure_font()?;
+    let cleaned = clean_series(series, false, log_y)?;
+    let all = || cleaned.iter().flatten();
+    let (x_lo, x_hi) = min_max(all().map(|p| p.0)).unwrap_or((0.0, 0.0));
+    let (y_lo, y_hi) = min_max(all().map(|p| p.1)).unwrap_or((1.0, 1.0));
+    let (x0, x1) = linear_range(x_lo, x_hi);
+    let axes = Axes {
+        title,
+        x_label,
+        y_label,
+        x_format: Some(&tick),
+        y_format: if log_y {
+            &|v| format!("{v:.1e}")
+        } else {
+            &tick
+        },
+        max_markers: 60,
+    };
+    let err = backend_err(path);
+    render_png(path, LINE_PLOT_SIZE, |root| {
+        if log_y {
+            let y = log_range(y_lo, y_hi, 1.5);
+            line_chart(root, &axes, series, &cleaned, (x0..x1, y.log_scale()), &err)
+        } else {
+            let (y0, y1) = linear_range(y_lo, y_hi);
+            line_chart(root, &axes, series, &cleaned, (x0..x1, y0..y1), &err)
+        }
+    })
 }
 
 /// Least-squares slope and intercept of `log y` against `log x` (natural

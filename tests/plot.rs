@@ -11,9 +11,12 @@ use std::process::Command;
 use image::RgbImage;
 use sliced_mmd::plot::{self, PlotError, Series};
 
-/// Decode a PNG written by the library.
+/// Decode a PNG written by the library (whatever the file's extension).
 fn read_png(path: &Path) -> RgbImage {
-    image::open(path).expect("a readable PNG").to_rgb8()
+    let bytes = std::fs::read(path).expect("the file exists");
+    image::load_from_memory_with_format(&bytes, image::ImageFormat::Png)
+        .expect("a PNG file")
+        .to_rgb8()
 }
 
 /// Whether a pixel is dark enough to be text or a line.
@@ -126,4 +129,175 @@ fn smmd_font_that_is_not_a_font_is_an_error() {
 fn smmd_font_that_is_missing_is_an_error() {
     let dir = tempfile::tempdir().unwrap();
     run_font_child("bad", Some(dir.path().join("missing.ttf").as_os_str()));
+}
+
+// ---------------------------------------------------------------- helpers
+
+/// Pixels of exactly `color` in the rectangle `[x0, x1) x [y0, y1)`.
+fn pixels_of(
+    img: &RgbImage,
+    color: [u8; 3],
+    (x0, x1): (u32, u32),
+    (y0, y1): (u32, u32),
+) -> Vec<(u32, u32)> {
+    (y0..y1)
+        .flat_map(|y| (x0..x1).map(move |x| (x, y)))
+        .filter(|&(x, y)| img.get_pixel(x, y).0 == color)
+        .collect()
+}
+
+/// Mean of pixel positions.
+fn centroid(pixels: &[(u32, u32)]) -> (f64, f64) {
+    let n = pixels.len() as f64;
+    let sx: f64 = pixels.iter().map(|p| f64::from(p.0)).sum();
+    let sy: f64 = pixels.iter().map(|p| f64::from(p.1)).sum();
+    (sx / n, sy / n)
+}
+
+/// Assert that an error message is one non-empty line.
+fn one_line(e: &PlotError) -> String {
+    let msg = e.to_string();
+    assert!(!msg.is_empty() && !msg.contains('\n'), "{msg:?}");
+    msg
+}
+
+/// A path inside a directory that does not exist.
+fn unwritable(dir: &Path) -> std::path::PathBuf {
+    dir.join("no-such-directory").join("out.png")
+}
+
+// ---------------------------------------------------------------- lines
+
+/// The first series color of the line plots.
+const SERIES0: [u8; 3] = [31, 119, 180];
+
+#[test]
+fn line_plot_log_y_decreasing_curve() {
+    let dir = tempfile::tempdir().unwrap();
+    let png = dir.path().join("mmd.png");
+    // MMD² falling by 10^4 over the steps, with a zero and a NaN to skip
+    let mut pts: Vec<(f64, f64)> = (0..=200)
+        .map(|i| (f64::from(i), 10f64.powf(-f64::from(i) / 50.0)))
+        .collect();
+    pts.push((201.0, 0.0));
+    pts.push((202.0, f64::NAN));
+    plot::line_plot(
+        &png,
+        "MMD² against step",
+        "step",
+        "MMD²",
+        &[Series::line("sliced", pts)],
+        true,
+    )
+    .unwrap();
+    let img = read_png(&png);
+    assert_eq!(img.dimensions(), plot::LINE_PLOT_SIZE);
+    let line = pixels_of(&img, SERIES0, (0, 800), (0, 600));
+    let left: Vec<_> = line.iter().copied().filter(|p| p.0 < 200).collect();
+    let right: Vec<_> = line
+        .iter()
+        .copied()
+        .filter(|p| (500..680).contains(&p.0))
+        .collect();
+    assert!(!left.is_empty() && !right.is_empty());
+    // decreasing: the left part is higher up (smaller row) than the right
+    assert!(centroid(&left).1 + 100.0 < centroid(&right).1);
+    // on a log axis an exponential decay is a straight line: the middle of
+    // the curve is halfway between its ends
+    let mid: Vec<_> = line
+        .iter()
+        .copied()
+        .filter(|p| p.0.abs_diff(440) < 5)
+        .collect();
+    let ends: Vec<_> = line
+        .iter()
+        .copied()
+        .filter(|p| p.0.abs_diff(440) >= 5)
+        .collect();
+    let (ys, ye) = (
+        ends.iter().map(|p| p.1).min().unwrap(),
+        ends.iter().map(|p| p.1).max().unwrap(),
+    );
+    let ym = centroid(&mid).1;
+    let half = (f64::from(ys) + f64::from(ye)) / 2.0;
+    assert!((ym - half).abs() < 15.0, "middle at {ym}, halfway {half}");
+}
+
+#[test]
+fn line_plot_linear_y_takes_negative_values() {
+    let dir = tempfile::tempdir().unwrap();
+    let png = dir.path().join("lin.png");
+    let pts = vec![(0.0, -1.0), (1.0, 0.0), (2.0, 1.0)];
+    plot::line_plot(
+        &png,
+        "t",
+        "x",
+        "y",
+        &[Series::line("a", pts.clone())],
+        false,
+    )
+    .unwrap();
+    assert!(!pixels_of(&read_png(&png), SERIES0, (0, 800), (0, 600)).is_empty());
+    // on a log axis only y = 1 remains
+    plot::line_plot(&png, "t", "x", "y", &[Series::line("a", pts)], true).unwrap();
+    let e = plot::line_plot(
+        &png,
+        "t",
+        "x",
+        "y",
+        &[Series::line("neg", vec![(0.0, -1.0)])],
+        true,
+    )
+    .unwrap_err();
+    assert_eq!(
+        e,
+        PlotError::EmptySeries {
+            series: "neg".into()
+        }
+    );
+    one_line(&e);
+    let e = plot::line_plot(&png, "t", "x", "y", &[], false).unwrap_err();
+    assert!(matches!(e, PlotError::NothingToDraw { .. }));
+    let bad = unwritable(dir.path());
+    let e = plot::line_plot(
+        &bad,
+        "t",
+        "x",
+        "y",
+        &[Series::line("a", vec![(0.0, 1.0)])],
+        true,
+    )
+    .unwrap_err();
+    assert!(matches!(e, PlotError::Write { .. }), "{e:?}");
+}
+
+#[test]
+fn loglog_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let png = dir.path().join("ll.png");
+    let e = plot::loglog(
+        &png,
+        "t",
+        "x",
+        "y",
+        &[Series::line("z", vec![(0.0, 1.0), (1.0, -1.0)])],
+    )
+    .unwrap_err();
+    assert_eq!(e, PlotError::EmptySeries { series: "z".into() });
+    let e = plot::loglog(&png, "t", "x", "y", &[]).unwrap_err();
+    assert!(matches!(e, PlotError::NothingToDraw { .. }));
+    let bad = unwritable(dir.path());
+    let e = plot::loglog(&bad, "t", "x", "y", &[Series::line("a", vec![(1.0, 1.0)])]).unwrap_err();
+    assert!(matches!(e, PlotError::Write { .. }), "{e:?}");
+    // any extension: the file is a PNG
+    let txt = dir.path().join("plot.txt");
+    plot::loglog(
+        &txt,
+        "t",
+        "x",
+        "y",
+        &[Series::line("a", vec![(1.0, 1.0), (2.0, 3.0)])],
+    )
+    .unwrap();
+    assert_eq!(read_png(&txt).dimensions(), plot::LINE_PLOT_SIZE);
 }
