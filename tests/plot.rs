@@ -9,7 +9,7 @@ use std::path::Path;
 use std::process::Command;
 
 use image::RgbImage;
-use sliced_mmd::plot::{self, PlotError, Series};
+use sliced_mmd::plot::{self, Layer, Panel, PlotError, Series};
 
 /// Decode a PNG written by the library (whatever the file's extension).
 fn read_png(path: &Path) -> RgbImage {
@@ -300,4 +300,262 @@ fn loglog_errors() {
     )
     .unwrap();
     assert_eq!(read_png(&txt).dimensions(), plot::LINE_PLOT_SIZE);
+}
+
+// ---------------------------------------------------------------- scatter
+
+const RED: [u8; 3] = [255, 0, 0];
+const BLUE: [u8; 3] = [0, 0, 255];
+const GREY: [u8; 3] = [200, 200, 200];
+
+/// `n` points on a circle of radius `r` around `(cx, cy)`.
+fn circle(n: usize, (cx, cy): (f64, f64), r: f64) -> Vec<(f64, f64)> {
+    (0..n)
+        .map(|i| {
+            let t = i as f64 / n as f64 * std::f64::consts::TAU;
+            (cx + r * t.cos(), cy + r * t.sin())
+        })
+        .collect()
+}
+
+#[test]
+fn scatter_panels_layout_shared_ranges_and_colors() {
+    let dir = tempfile::tempdir().unwrap();
+    let png = dir.path().join("flow.png");
+    let target = Layer::new("target", circle(400, (5.0, 5.0), 5.0), plot::TARGET_GREY, 1);
+    let panels = [
+        // particles near the lower-left corner of the shared box
+        Panel::new(
+            "step 0",
+            vec![
+                target.clone(),
+                Layer::new("particles", circle(50, (0.5, 0.5), 0.3), (255, 0, 0), 2),
+            ],
+        ),
+        // near the upper-right corner
+        Panel::new(
+            "step 10",
+            vec![
+                target,
+                Layer::new("particles", circle(50, (9.5, 9.5), 0.3), (255, 0, 0), 2),
+            ],
+        ),
+        Panel::new("empty", vec![]),
+    ];
+    plot::scatter_panels(&png, "a flow", &panels, 2, 200).unwrap();
+    let img = read_png(&png);
+    // 2 columns, 2 rows, header
+    assert_eq!(img.dimensions(), (400, plot::HEADER_PX + 400));
+    let h = plot::HEADER_PX;
+    let in_panel = |p: u32| {
+        (
+            (p % 2 * 200, p % 2 * 200 + 200),
+            (h + p / 2 * 200, h + p / 2 * 200 + 200),
+        )
+    };
+    let red0 = pixels_of(&img, RED, in_panel(0).0, in_panel(0).1);
+    let red1 = pixels_of(&img, RED, in_panel(1).0, in_panel(1).1);
+    assert!(
+        red0.len() > 20 && red1.len() > 20,
+        "{} {}",
+        red0.len(),
+        red1.len()
+    );
+    // the empty panel and the unused slot of the grid have no particles
+    assert!(pixels_of(&img, RED, in_panel(2).0, in_panel(2).1).is_empty());
+    assert!(pixels_of(&img, RED, in_panel(3).0, in_panel(3).1).is_empty());
+    assert!(pixels_of(&img, GREY, in_panel(2).0, in_panel(2).1).is_empty());
+    // the target is drawn in every panel with points
+    assert!(pixels_of(&img, GREY, in_panel(0).0, in_panel(0).1).len() > 100);
+    assert!(pixels_of(&img, GREY, in_panel(1).0, in_panel(1).1).len() > 100);
+    // same axis ranges: lower left in panel 0, upper right in panel 1,
+    // at mirrored positions (the box is symmetric about (5, 5))
+    let (x0, y0) = centroid(&red0);
+    let (x1, y1) = centroid(&red1);
+    let (x0, y0) = (x0, y0 - f64::from(h));
+    let (x1, y1) = (x1 - 200.0, y1 - f64::from(h));
+    assert!(
+        x0 < 100.0 && y0 > 100.0,
+        "panel 0 particles at ({x0}, {y0})"
+    );
+    assert!(
+        x1 > 100.0 && y1 < 100.0,
+        "panel 1 particles at ({x1}, {y1})"
+    );
+    // the plotting areas are identical, so the offsets are the same
+    // up to rounding once mirrored about the panels' common centre
+    let (dx, dy) = (x1 - x0, y0 - y1);
+    assert!((dx - dy).abs() < 3.0, "dx {dx} dy {dy}");
+    // the title is in the header
+    assert!(dark_pixels(&img, (0, 200), (0, h)) > 50);
+}
+
+#[test]
+fn scatter_panels_keep_the_aspect_ratio() {
+    let dir = tempfile::tempdir().unwrap();
+    let png = dir.path().join("aspect.png");
+    // the box is 13 wide and 2 high: without equal aspect the circle
+    // would be stretched vertically
+    let panel = Panel::new(
+        "",
+        vec![
+            Layer::new("", circle(2000, (0.0, 0.0), 1.0), (255, 0, 0), 0),
+            Layer::new("", vec![(12.0, 0.0)], (0, 0, 255), 3),
+        ],
+    );
+    plot::scatter_panels(&png, "", &[panel], 4, 300).unwrap();
+    let img = read_png(&png);
+    // no title, no labels: no header
+    assert_eq!(img.dimensions(), (300, 300));
+    let red = pixels_of(&img, RED, (0, 300), (0, 300));
+    let (xs, ys): (Vec<u32>, Vec<u32>) = red.iter().copied().unzip();
+    let w = xs.iter().max().unwrap() - xs.iter().min().unwrap();
+    let h = ys.iter().max().unwrap() - ys.iter().min().unwrap();
+    assert!(w > 15, "circle only {w} pixels wide");
+    assert!(w.abs_diff(h) <= 1, "circle is {w} x {h} pixels");
+    assert!(!pixels_of(&img, BLUE, (0, 300), (0, 300)).is_empty());
+}
+
+#[test]
+fn scatter_panels_skip_non_finite_points_and_accept_degenerate_boxes() {
+    let dir = tempfile::tempdir().unwrap();
+    let png = dir.path().join("odd.png");
+    let cases = [
+        vec![(f64::NAN, 1.0), (1.0, f64::INFINITY), (2.0, 2.0)],
+        vec![(3.0, 3.0)],
+        vec![(0.0, 0.0)],
+        vec![(f64::NAN, f64::NAN)],
+        vec![],
+        vec![(1e15, 1e15), (1e15 + 1.0, 1e15)],
+        vec![
+            (-f64::MAX, f64::MAX),
+            (f64::MAX / 4.0, -f64::MAX / 4.0),
+            (0.0, 0.0),
+        ],
+        vec![(1e-300, 0.0), (0.0, 5e-324)],
+    ];
+    for points in cases {
+        let panel = Panel::new("p", vec![Layer::new("x", points.clone(), (255, 0, 0), 3)]);
+        plot::scatter_panels(&png, "t", &[panel], 1, 150).unwrap();
+        let img = read_png(&png);
+        assert_eq!(img.dimensions(), (150, 150 + plot::HEADER_PX));
+        // every drawable point is inside the panel (the legend marker is in the header)
+        let drawable = points
+            .iter()
+            .filter(|p| p.0.abs() <= f64::MAX / 4.0 && p.1.abs() <= f64::MAX / 4.0)
+            .count();
+        let red = pixels_of(
+            &img,
+            RED,
+            (0, 150),
+            (plot::HEADER_PX, 150 + plot::HEADER_PX),
+        );
+        assert_eq!(red.is_empty(), drawable == 0, "{points:?}");
+    }
+}
+
+#[test]
+fn scatter_panels_draw_many_points_quickly() {
+    let dir = tempfile::tempdir().unwrap();
+    let png = dir.path().join("many.png");
+    let target = Layer::new(
+        "target",
+        circle(5000, (0.0, 0.0), 3.0),
+        plot::TARGET_GREY,
+        1,
+    );
+    let panels: Vec<Panel> = (0..20)
+        .map(|k| {
+            let pts = circle(5000, (0.0, 0.0), 0.1 + k as f64 * 0.15);
+            Panel::new(
+                format!("step {k}"),
+                vec![
+                    target.clone(),
+                    Layer::new("particles", pts, (31, 119, 180), 1),
+                ],
+            )
+        })
+        .collect();
+    let start = std::time::Instant::now();
+    plot::scatter_panels(&png, "20 panels", &panels, 5, 240).unwrap();
+    let took = start.elapsed();
+    assert_eq!(
+        read_png(&png).dimensions(),
+        (5 * 240, plot::HEADER_PX + 4 * 240)
+    );
+    // about 20 ms optimised; a generous bound against a slow path
+    assert!(took.as_secs_f64() < 5.0, "took {took:?}");
+}
+
+#[test]
+fn scatter_panels_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let png = dir.path().join("e.png");
+    let one = || {
+        vec![Panel::new(
+            "p",
+            vec![Layer::new("a", vec![(0.0, 0.0)], (0, 0, 0), 2)],
+        )]
+    };
+    let e = plot::scatter_panels(&png, "t", &[], 2, 200).unwrap_err();
+    assert!(matches!(e, PlotError::NothingToDraw { .. }));
+    one_line(&e);
+    let e = plot::scatter_panels(&png, "t", &one(), 0, 200).unwrap_err();
+    assert!(
+        matches!(
+            e,
+            PlotError::InvalidArgument {
+                name: "columns",
+                value: 0,
+                ..
+            }
+        ),
+        "{e:?}"
+    );
+    one_line(&e);
+    let e = plot::scatter_panels(&png, "t", &one(), 1, plot::MIN_PANEL_PX - 1).unwrap_err();
+    assert!(
+        matches!(
+            e,
+            PlotError::InvalidArgument {
+                name: "panel_px",
+                ..
+            }
+        ),
+        "{e:?}"
+    );
+    let mut big = one();
+    big[0].layers[0].size = plot::MAX_POINT_SIZE + 1;
+    let e = plot::scatter_panels(&png, "t", &big, 1, 200).unwrap_err();
+    assert!(
+        matches!(
+            e,
+            PlotError::InvalidArgument {
+                name: "point size",
+                value: 17,
+                ..
+            }
+        ),
+        "{e:?}"
+    );
+    let e = plot::scatter_panels(&png, "t", &one(), 1, u32::MAX).unwrap_err();
+    assert!(matches!(e, PlotError::TooLarge { .. }), "{e:?}");
+    one_line(&e);
+    let many: Vec<Panel> = (0..400).flat_map(|_| one()).collect();
+    let e = plot::scatter_panels(&png, "t", &many, 400, 100).unwrap_err();
+    assert_eq!(
+        e,
+        PlotError::TooLarge {
+            width: 40_000,
+            height: 100 + u64::from(plot::HEADER_PX)
+        }
+    );
+    assert!(!png.exists());
+    let bad = unwritable(dir.path());
+    let e = plot::scatter_panels(&bad, "t", &one(), 1, 200).unwrap_err();
+    assert!(
+        matches!(&e, PlotError::Write { path, .. } if *path == bad),
+        "{e:?}"
+    );
+    assert!(one_line(&e).contains("out.png"));
 }
