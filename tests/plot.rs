@@ -9,7 +9,7 @@ use std::path::Path;
 use std::process::Command;
 
 use image::RgbImage;
-use sliced_mmd::plot::{self, Layer, Panel, PlotError, Series};
+use sliced_mmd::plot::{self, ImageRow, Layer, Panel, PlotError, Series};
 
 /// Decode a PNG written by the library (whatever the file's extension).
 fn read_png(path: &Path) -> RgbImage {
@@ -73,6 +73,13 @@ fn font_child() {
             // the error is remembered, not retried with another font
             assert_eq!(plot_with_title(&png).unwrap_err(), err);
             assert!(!png.exists());
+            // images without labels need no font
+            let pixels = [0.5f32; 4];
+            let grid = dir.join("grid.png");
+            plot::image_grid(&grid, &[ImageRow::new("", &pixels)], 2, 2, 1, 1).unwrap();
+            let labelled = [ImageRow::new("step 0", &pixels)];
+            let e = plot::image_grid(&grid, &labelled, 2, 2, 1, 1).unwrap_err();
+            assert_eq!(e, err);
         }
         other => panic!("unknown child mode {other}"),
     }
@@ -558,4 +565,252 @@ fn scatter_panels_errors() {
         "{e:?}"
     );
     assert!(one_line(&e).contains("out.png"));
+}
+
+// ---------------------------------------------------------------- images
+
+const G: u32 = plot::IMAGE_GAP_PX;
+
+#[test]
+fn image_grid_size_follows_the_formula() {
+    let dir = tempfile::tempdir().unwrap();
+    let png = dir.path().join("grid.png");
+    let (w, h, scale) = (5usize, 4usize, 3u32);
+    let three = vec![0.5f32; 3 * w * h];
+    let one = vec![0.5f32; w * h];
+    let rows = [ImageRow::new("", &three), ImageRow::new("", &one)];
+    plot::image_grid(&png, &rows, w, h, 1, scale).unwrap();
+    // W = L + g + k (w s + g), H = g + rows (h s + g), L = 0 without labels
+    let (cw, ch) = (w as u32 * scale, h as u32 * scale);
+    assert_eq!(
+        read_png(&png).dimensions(),
+        (G + 3 * (cw + G), G + 2 * (ch + G))
+    );
+    let img = read_png(&png);
+    // the short row leaves white where its second image would be
+    let x = G + (cw + G) + 1;
+    let y = G + (ch + G) + 1;
+    assert_eq!(img.get_pixel(x, y).0, [255; 3]);
+    assert_eq!(img.get_pixel(G + 1, y).0, [128; 3]);
+}
+
+/// Check the `scale x scale` block of pixel `(py, px)` of image `j` of row
+/// `i` (no labels), and that its neighbours have `around`.
+#[allow(clippy::too_many_arguments)]
+fn check_block(
+    img: &RgbImage,
+    (i, j): (u32, u32),
+    (cw, ch): (u32, u32),
+    (py, px): (u32, u32),
+    scale: u32,
+    inside: [u8; 3],
+    around: [u8; 3],
+) {
+    let x0 = G + j * (cw + G) + px * scale;
+    let y0 = G + i * (ch + G) + py * scale;
+    for y in y0..y0 + scale {
+        for x in x0..x0 + scale {
+            assert_eq!(img.get_pixel(x, y).0, inside, "at ({x}, {y})");
+        }
+    }
+    for (x, y) in [
+        (x0 - 1, y0),
+        (x0 + scale, y0),
+        (x0, y0 - 1),
+        (x0, y0 + scale),
+    ] {
+        assert_eq!(
+            img.get_pixel(x, y).0,
+            around,
+            "next to the block at ({x}, {y})"
+        );
+    }
+}
+
+#[test]
+fn image_grid_puts_a_pixel_at_its_place() {
+    let dir = tempfile::tempdir().unwrap();
+    let png = dir.path().join("one.png");
+    let (w, h, scale) = (10usize, 8usize, 3u32);
+    // two images per row, the second has pixel (y=3, x=5) white
+    let mut images = vec![0f32; 2 * w * h];
+    images[w * h + 3 * w + 5] = 1.0;
+    let blank = vec![0f32; 2 * w * h];
+    let rows = [ImageRow::new("", &blank), ImageRow::new("", &images)];
+    plot::image_grid(&png, &rows, w, h, 1, scale).unwrap();
+    let img = read_png(&png);
+    let cell = (w as u32 * scale, h as u32 * scale);
+    check_block(&img, (1, 1), cell, (3, 5), scale, [255; 3], [0; 3]);
+    // nothing white in the first row's images, gaps are white
+    assert_eq!(
+        img.get_pixel(G + cell.0 + G + 5 * scale, G + 3 * scale).0,
+        [0; 3]
+    );
+    assert_eq!(img.get_pixel(G + cell.0, G + cell.1 + 1).0, [255; 3]);
+    let whites = img.pixels().filter(|p| p.0 == [255; 3]).count() as u32;
+    let (width, height) = img.dimensions();
+    let image_pixels = 4 * cell.0 * cell.1;
+    assert_eq!(whites, width * height - image_pixels + scale * scale);
+}
+
+#[test]
+fn image_grid_reads_chw_color_planes() {
+    let dir = tempfile::tempdir().unwrap();
+    let png = dir.path().join("rgb.png");
+    let (w, h, scale) = (6usize, 4usize, 2u32);
+    let plane = w * h;
+    // image 0: pure red plane; image 1: black with pixel (y=3, x=5) green
+    let mut images = vec![0f32; 2 * 3 * plane];
+    images[..plane].fill(1.0);
+    images[3 * plane + plane + 3 * w + 5] = 1.0;
+    plot::image_grid(&png, &[ImageRow::new("", &images)], w, h, 3, scale).unwrap();
+    let img = read_png(&png);
+    let cell = (w as u32 * scale, h as u32 * scale);
+    assert_eq!(img.dimensions(), (G + 2 * (cell.0 + G), G + cell.1 + G));
+    for y in G..G + cell.1 {
+        for x in G..G + cell.0 {
+            assert_eq!(img.get_pixel(x, y).0, RED);
+        }
+    }
+    // (3, 5) is the bottom right corner: the block's right and lower
+    // neighbours are the gap
+    let x0 = G + (cell.0 + G) + 5 * scale;
+    let y0 = G + 3 * scale;
+    assert_eq!(img.get_pixel(x0, y0).0, [0, 255, 0]);
+    assert_eq!(img.get_pixel(x0 + 1, y0 + 1).0, [0, 255, 0]);
+    assert_eq!(img.get_pixel(x0 - 1, y0).0, [0; 3]);
+    assert_eq!(img.get_pixel(x0 + scale, y0).0, [255; 3]);
+}
+
+#[test]
+fn image_grid_clips_values() {
+    let dir = tempfile::tempdir().unwrap();
+    let png = dir.path().join("clip.png");
+    let values = [
+        2.0f32,
+        -1.0,
+        f32::NAN,
+        0.5,
+        f32::INFINITY,
+        f32::NEG_INFINITY,
+        1.0,
+        0.0,
+    ];
+    plot::image_grid(&png, &[ImageRow::new("", &values)], 8, 1, 1, 1).unwrap();
+    let img = read_png(&png);
+    let got: Vec<u8> = (0..8).map(|x| img.get_pixel(G + x, G).0[0]).collect();
+    assert_eq!(got, [255, 0, 0, 128, 255, 0, 255, 0]);
+}
+
+#[test]
+fn image_grid_labels_add_a_column_on_the_left() {
+    let dir = tempfile::tempdir().unwrap();
+    let (plain, labelled) = (
+        dir.path().join("plain.png"),
+        dir.path().join("labelled.png"),
+    );
+    let (w, h, scale) = (28usize, 28usize, 2u32);
+    let mut images = vec![0f32; 2 * w * h];
+    images[3 * w + 5] = 1.0;
+    let rows = |a: &str, b: &str| [ImageRow::new(a, &images), ImageRow::new(b, &images)];
+    plot::image_grid(&plain, &rows("", ""), w, h, 1, scale).unwrap();
+    plot::image_grid(&labelled, &rows("step 0", ""), w, h, 1, scale).unwrap();
+    let (a, b) = (read_png(&plain), read_png(&labelled));
+    assert_eq!(a.height(), b.height());
+    let l = b.width() - a.width();
+    assert!(l > 30, "label column only {l} pixels");
+    // the images move right by L, unchanged
+    for y in 0..a.height() {
+        for x in 0..a.width() {
+            assert_eq!(a.get_pixel(x, y), b.get_pixel(x + l, y), "at ({x}, {y})");
+        }
+    }
+    // text in the first row's label, none in the second
+    let ch = h as u32 * scale;
+    assert!(dark_pixels(&b, (0, l), (G, G + ch)) > 30);
+    assert_eq!(dark_pixels(&b, (0, l), (2 * G + ch, 2 * G + 2 * ch)), 0);
+}
+
+#[test]
+fn image_grid_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let png = dir.path().join("e.png");
+    let px = vec![0f32; 2 * 3 * 4];
+    let row = [ImageRow::new("r", &px)];
+    let e = plot::image_grid(&png, &[], 4, 3, 1, 1).unwrap_err();
+    assert!(matches!(e, PlotError::NothingToDraw { .. }));
+    one_line(&e);
+    for (w, h, c, s, name) in [
+        (0, 3, 1, 1, "width"),
+        (4, 0, 1, 1, "height"),
+        (4, 3, 1, 0, "scale"),
+    ] {
+        let e = plot::image_grid(&png, &row, w, h, c, s).unwrap_err();
+        assert!(
+            matches!(e, PlotError::InvalidArgument { name: n, value: 0, .. } if n == name),
+            "{e:?}"
+        );
+        one_line(&e);
+    }
+    for c in [0, 2, 4] {
+        let e = plot::image_grid(&png, &row, 4, 3, c, 1).unwrap_err();
+        assert!(
+            matches!(
+                e,
+                PlotError::InvalidArgument {
+                    name: "channels",
+                    ..
+                }
+            ),
+            "{e:?}"
+        );
+        assert!(one_line(&e).contains("1 (grayscale) or 3 (RGB)"));
+    }
+    // 24 values are not a whole number of 3-channel 4x3 images (36 values)
+    let short = vec![0f32; 7];
+    let rows = [ImageRow::new("a", &px), ImageRow::new("b", &short)];
+    let e = plot::image_grid(&png, &rows, 4, 3, 1, 1).unwrap_err();
+    assert_eq!(
+        e,
+        PlotError::RowLength {
+            row: 1,
+            label: "b".into(),
+            len: 7,
+            image_len: 12
+        }
+    );
+    one_line(&e);
+    let e = plot::image_grid(&png, &row, 4, 3, 3, 1).unwrap_err();
+    assert!(
+        matches!(
+            e,
+            PlotError::RowLength {
+                row: 0,
+                len: 24,
+                image_len: 36,
+                ..
+            }
+        ),
+        "{e:?}"
+    );
+    let e = plot::image_grid(&png, &row, 4, 3, 1, 20_000).unwrap_err();
+    assert!(matches!(e, PlotError::TooLarge { .. }), "{e:?}");
+    one_line(&e);
+    let e = plot::image_grid(
+        &png,
+        &[ImageRow::new("", &[])],
+        usize::MAX,
+        usize::MAX,
+        3,
+        u32::MAX,
+    )
+    .unwrap_err();
+    assert!(matches!(e, PlotError::TooLarge { .. }), "{e:?}");
+    assert!(!png.exists());
+    let bad = unwritable(dir.path());
+    let e = plot::image_grid(&bad, &row, 4, 3, 1, 1).unwrap_err();
+    assert!(
+        matches!(&e, PlotError::Write { path, .. } if *path == bad),
+        "{e:?}"
+    );
 }
