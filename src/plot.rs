@@ -1,12 +1,88 @@
-//! PNG plots (feature `plot`): log-log line plots for error curves, line
-//! plots with a linear x axis (MMD² against the step of a flow), grids of
-//! scatter panels (snapshots of a 2-D particle flow) and grids of images.
+//! PNG plots (feature `plot`): error curves, snapshots of particle flows and
+//! grids of images.
+//!
+//! | function | draws | size |
+//! |---|---|---|
+//! | [`loglog`] | [`Series`] on log-log axes (error against sample size) | 800 x 600 |
+//! | [`line_plot`] | [`Series`] against a linear x, log or linear y (MMD² against step) | 800 x 600 |
+//! | [`scatter_panels`] | a grid of 2-D scatter [`Panel`]s with shared, equal-aspect axes | `c * panel_px` by `r * panel_px`, plus a 40-pixel header |
+//! | [`image_grid`] | rows of images ([`ImageRow`]), grayscale or RGB, CHW layout | see [`image_grid`] |
+//!
+//! Files are always written as 8-bit RGB PNG, whatever the extension of the
+//! path. No function panics on bad input: sizes, counts and values are
+//! checked, non-finite coordinates are skipped, and every failure is a
+//! [`PlotError`] with a one-line message. The library never prints.
+//!
+//! # Font
 //!
 //! Text is drawn with DejaVu Sans, embedded in the library (license in
-//! `assets/fonts/LICENSE-DejaVu.txt`), so plots need no font installed. The
-//! environment variable `SMMD_FONT` names a TrueType/OpenType file to use
-//! instead; see [`ensure_font`]. Files are always PNG. The library never
-//! prints; failures are [`PlotError`].
+//! `assets/fonts/LICENSE-DejaVu.txt`), so plots work on any machine without
+//! installed fonts. The environment variable `SMMD_FONT` names a
+//! TrueType/OpenType file to use instead; if that file cannot be used the
+//! plots fail with [`PlotError::BadFont`] rather than silently changing font
+//! (see [`ensure_font`]).
+//!
+//! # Examples
+//!
+//! Three snapshots of particles spreading onto a ring, drawn over the ring
+//! (the target) in light grey:
+//!
+//! ```
+//! use sliced_mmd::plot::{scatter_panels, Layer, Panel, TARGET_GREY};
+//!
+//! let ring: Vec<(f64, f64)> = (0..200)
+//!     .map(|i| f64::from(i) * std::f64::consts::TAU / 200.0)
+//!     .map(|t| (2.0 * t.cos(), 2.0 * t.sin()))
+//!     .collect();
+//! let panels: Vec<Panel> = [0.1, 0.5, 1.0]
+//!     .iter()
+//!     .map(|&a| {
+//!         let particles = ring.iter().map(|&(x, y)| (a * x, a * y)).collect();
+//!         Panel::new(
+//!             format!("scale {a}"),
+//!             vec![
+//!                 Layer::new("target", ring.clone(), TARGET_GREY, 1),
+//!                 Layer::new("particles", particles, (31, 119, 180), 2),
+//!             ],
+//!         )
+//!     })
+//!     .collect();
+//! let dir = tempfile::tempdir()?;
+//! let path = dir.path().join("flow.png");
+//! // 3 panels in 2 columns: 2 rows, 2 * 200 by 40 + 2 * 200 pixels
+//! scatter_panels(&path, "flow", &panels, 2, 200)?;
+//! # assert_eq!(image::image_dimensions(&path)?, (400, 440));
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! MMD² against the step, on a log axis:
+//!
+//! ```
+//! use sliced_mmd::plot::{line_plot, Series};
+//!
+//! let mmd2: Vec<(f64, f64)> = (0..100).map(|s| (f64::from(s), (-0.05 * f64::from(s)).exp())).collect();
+//! let dir = tempfile::tempdir()?;
+//! line_plot(&dir.path().join("mmd.png"), "flow", "step", "MMD²", &[Series::line("sliced", mmd2)], true)?;
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! Ten 28 x 28 grayscale particles at two steps, each pixel 2 x 2:
+//!
+//! ```
+//! use sliced_mmd::plot::{image_grid, ImageRow, IMAGE_GAP_PX};
+//!
+//! let start = vec![0.0f32; 10 * 28 * 28];
+//! let end = vec![1.0f32; 10 * 28 * 28];
+//! let rows = [ImageRow::new("", &start), ImageRow::new("", &end)];
+//! let dir = tempfile::tempdir()?;
+//! let path = dir.path().join("digits.png");
+//! image_grid(&path, &rows, 28, 28, 1, 2)?;
+//! // no labels: W = g + 10 (28*2 + g), H = g + 2 (28*2 + g); labels such as
+//! // "step 0" would add a column on the left
+//! let g = IMAGE_GAP_PX;
+//! assert_eq!(image::image_dimensions(&path)?, (g + 10 * (56 + g), g + 2 * (56 + g)));
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
