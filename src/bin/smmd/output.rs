@@ -47,6 +47,11 @@ pub struct Report {
     pub out: Option<PathBuf>,
 }
 
+/// Print `text` and a newline on stdout.
+pub fn print_line(text: &str) -> CliResult<()> {
+    print(text)
+}
+
 fn print(text: &str) -> CliResult<()> {
     let mut stdout = std::io::stdout().lock();
     writeln!(stdout, "{text}")

@@ -16,7 +16,8 @@ impl Bar {
             return Bar(None);
         }
         let pb = ProgressBar::with_draw_target(Some(total as u64), ProgressDrawTarget::stderr());
-        let template = format!("{{bar:40}} {{pos}}/{{len}} {what} ({{elapsed}}, eta {{eta}})");
+        let template =
+            format!("{{bar:40}} {{pos}}/{{len}} {what} ({{elapsed}}, eta {{eta}}) {{msg}}");
         if let Ok(style) = ProgressStyle::with_template(&template) {
             pb.set_style(style);
         }
@@ -30,6 +31,13 @@ impl Bar {
             if done as u64 > pb.position() {
                 pb.set_position(done as u64);
             }
+        }
+    }
+
+    /// Show `text` after the counter (for example the current MMD²).
+    pub fn message(&self, text: &str) {
+        if let Some(pb) = &self.0 {
+            pb.set_message(text.to_string());
         }
     }
 

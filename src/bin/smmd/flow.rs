@@ -1,0 +1,331 @@
+//! `smmd flow`: an MMD particle flow from uniform noise to a target.
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+use serde_json::json;
+use sliced_mmd::flow::{
+    shapes, uniform_box, Adam, AnyOptimizer, Flow, FlowState, GradientDescent, Momentum, Snapshots,
+    Stop,
+};
+use sliced_mmd::io::{read_points, write_npy};
+use sliced_mmd::{Estimator, Float, MmdEstimator, Points, Riesz, SlicedSort};
+
+use crate::args::{Dtype, FlowArgs, OptimizerName};
+use crate::commands::{design, CliResult};
+use crate::pictures::{self, ImageShape};
+use crate::progress::Bar;
+
+/// How many particles the pictures show at most.
+const SCATTER_POINTS: usize = 4000;
+/// Images per snapshot row of an image grid.
+const GRID_IMAGES: usize = 12;
+
+/// Run `smmd flow`.
+pub fn run_flow(a: &FlowArgs) -> CliResult<()> {
+    check(a)?;
+    let shape_opt = a.image.as_deref().map(ImageShape::parse).transpose()?;
+    let (target, dataset_shape) = load_target(a)?;
+    let shape = shape_opt.or(dataset_shape);
+    if let Some(s) = shape {
+        if s.len() != target.d() {
+            return Err(format!(
+                "--image {}: {} values per image, but the target has d = {}",
+                s,
+                s.len(),
+                target.d()
+            ));
+        }
+    }
+    std::fs::create_dir_all(&a.out)
+        .map_err(|e| format!("{}: cannot create the folder: {e}", a.out.display()))?;
+    let pool = match a.threads {
+        Some(t) => Some(
+            rayon::ThreadPoolBuilder::new()
+                .num_threads(t)
+                .build()
+                .map_err(|e| format!("cannot start {t} threads: {e}"))?,
+        ),
+        None => None,
+    };
+    let go = || match a.dtype {
+        Dtype::F32 => {
+            let t = target.cast::<f32>().map_err(|e| format!("target: {e}"))?;
+            flow_in::<f32>(a, &t, shape)
+        }
+        Dtype::F64 => flow_in::<f64>(a, &target, shape),
+    };
+    let summary = match &pool {
+        Some(p) => p.install(go),
+        None => go(),
+    }?;
+    print_summary(&summary, a.json)
+}
+
+fn check(a: &FlowArgs) -> CliResult<()> {
+    let positive = |name: &str, v: usize| {
+        if v == 0 {
+            Err(format!("invalid {name} 0: it must be at least 1"))
+        } else {
+            Ok(())
+        }
+    };
+    positive("--steps", a.steps)?;
+    positive("--slices", a.slices)?;
+    positive("--target-points", a.target_points)?;
+    if let Some(n) = a.particles {
+        positive("--particles", n)?;
+    }
+    if let Some(m) = a.limit {
+        positive("--limit", m)?;
+    }
+    if let Some(k) = a.snapshot_every {
+        positive("--snapshot-every", k)?;
+    }
+    if let Some(t) = a.threads {
+        positive("--threads", t)?;
+    }
+    if let Some(tau) = a.step_size {
+        if !(tau.is_finite() && tau > 0.0) {
+            return Err(format!(
+                "invalid --step-size {tau}: it must be finite and > 0"
+            ));
+        }
+    }
+    if !(0.0..1.0).contains(&a.momentum) {
+        return Err(format!(
+            "invalid --momentum {}: it must lie in [0, 1)",
+            a.momentum
+        ));
+    }
+    if a.demo.is_some() && a.limit.is_some() {
+        return Err("--limit applies to a --target file, not to --demo".to_string());
+    }
+    Ok(())
+}
+
+/// The target in f64, and the image size an image dataset states.
+fn load_target(a: &FlowArgs) -> CliResult<(Points<'static, f64>, Option<ImageShape>)> {
+    if let Some(name) = &a.demo {
+        let data = shapes::generate(name, a.target_points, a.seed).map_err(|e| {
+            if shapes::NAMES.contains(&name.as_str()) {
+                e.to_string()
+            } else {
+                format!(
+                    "unknown --demo {name:?}: the built-in targets are {}",
+                    shapes::NAMES.join(", ")
+                )
+            }
+        })?;
+        let p = Points::from_vec(data, a.target_points, 2).map_err(|e| e.to_string())?;
+        return Ok((p, None));
+    }
+    let path = a.target.as_ref().ok_or("--target or --demo is required")?;
+    let (points, shape) = pictures::read_target(path)?;
+    let points = match a.limit {
+        Some(m) if m < points.n() => {
+            let d = points.d();
+            Points::from_vec(points.as_slice()[..m * d].to_vec(), m, d)
+                .map_err(|e| e.to_string())?
+        }
+        _ => points,
+    };
+    Ok((points, shape))
+}
+
+/// Everything `smmd flow` reports.
+pub struct FlowSummary {
+    steps: usize,
+    mmd2_start: f64,
+    mmd2_end: f64,
+    measure: &'static str,
+    seconds_per_step: f64,
+    out: PathBuf,
+    n: usize,
+    m: usize,
+    d: usize,
+    step_size: f64,
+    optimizer: &'static str,
+    slices: usize,
+    pictures: Vec<PathBuf>,
+}
+
+fn flow_in<F: Float>(
+    a: &FlowArgs,
+    target: &Points<'_, F>,
+    shape: Option<ImageShape>,
+) -> CliResult<FlowSummary> {
+    let (m, d) = (target.n(), target.d());
+    let start = match &a.init {
+        Some(path) => {
+            let p = read_points(path).map_err(|e| e.to_string())?;
+            if p.d() != d {
+                return Err(format!(
+                    "{}: the particles have d = {} but the target has d = {d}",
+                    path.display(),
+                    p.d()
+                ));
+            }
+            let p = p
+                .cast::<F>()
+                .map_err(|e| format!("{}: {e}", path.display()))?;
+            p.as_slice().to_vec()
+        }
+        None => uniform_box(target, a.particles.unwrap_or(m), a.seed).map_err(|e| e.to_string())?,
+    };
+    let n = start.len() / d;
+    let diagonal = bounding_diagonal(target);
+    let step_size = a.step_size.unwrap_or(match a.optimizer {
+        OptimizerName::Adam => diagonal / 1000.0,
+        _ => diagonal / 100.0,
+    });
+    if !(step_size.is_finite() && step_size > 0.0) {
+        return Err("the target is a single point: give --step-size explicitly".to_string());
+    }
+    let optimizer: AnyOptimizer<F> = match a.optimizer {
+        OptimizerName::Gd => AnyOptimizer::GradientDescent(
+            GradientDescent::new(step_size).map_err(|e| e.to_string())?,
+        ),
+        OptimizerName::Momentum => {
+            AnyOptimizer::Momentum(Momentum::new(step_size, a.momentum).map_err(|e| e.to_string())?)
+        }
+        OptimizerName::Adam => AnyOptimizer::Adam(Adam::new(step_size).map_err(|e| e.to_string())?),
+    };
+    let sliced = SlicedSort::new(a.slices)
+        .map_err(|e| e.to_string())?
+        .design(design(a.directions));
+    // MMD² at the start and the end: exact while (N+M)² <= 1e8, else sliced
+    let measure = Estimator::auto(Riesz::energy().into(), n, m, sliced.clone().seed(a.seed))
+        .map_err(|e| e.to_string())?;
+    let measure_name = MmdEstimator::<F>::name(&measure);
+    let mmd2_of = |x: &[F]| -> CliResult<f64> {
+        let p = Points::new(x, n, d).map_err(|e| e.to_string())?;
+        measure.mmd2(&p, target).map_err(|e| e.to_string())
+    };
+    let mmd2_start = mmd2_of(&start)?;
+
+    let snapshot_every = a.snapshot_every.unwrap_or((a.steps / 5).max(1));
+    let keep = if shape.is_some() {
+        GRID_IMAGES
+    } else {
+        SCATTER_POINTS
+    };
+    let mut snaps = Snapshots::<F>::every(snapshot_every)
+        .map_err(|e| e.to_string())?
+        .first(keep);
+    let mut rows: Vec<(usize, f64, f64)> = Vec::with_capacity(a.steps + 1);
+    let bar = Bar::new(a.steps, "steps", a.quiet);
+    let mut watch = |s: &FlowState<'_, F>| -> sliced_mmd::Result<()> {
+        if let Some(r) = s.report {
+            rows.push((r.step - 1, r.mmd2, s.elapsed - r.seconds));
+            bar.update(s.step);
+            bar.message(&format!("MMD² {:.3e}", r.mmd2));
+        }
+        Ok(())
+    };
+    let mut flow = Flow::new(start, d, target, sliced, optimizer)
+        .map_err(|e| e.to_string())?
+        .seed(a.seed);
+    let run = flow.run(Stop::steps(a.steps), &mut [&mut snaps, &mut watch]);
+    bar.finish();
+    let summary = run.map_err(|e| e.to_string())?;
+    let last = flow.mmd2().map_err(|e| e.to_string())?;
+    rows.push((flow.steps_done(), last, summary.seconds));
+    let end = flow.into_particles();
+    let mmd2_end = mmd2_of(&end)?;
+
+    write_npy(a.out.join("particles.npy"), &end, n, d).map_err(|e| e.to_string())?;
+    write_trace(&a.out.join("mmd.csv"), &rows)?;
+    let pictures = pictures::draw(&a.out, &rows, snaps.frames(), target, d, shape)?;
+    Ok(FlowSummary {
+        steps: summary.steps,
+        mmd2_start,
+        mmd2_end,
+        measure: measure_name,
+        seconds_per_step: summary.seconds / summary.steps.max(1) as f64,
+        out: a.out.clone(),
+        n,
+        m,
+        d,
+        step_size,
+        optimizer: match a.optimizer {
+            OptimizerName::Gd => "gd",
+            OptimizerName::Momentum => "momentum",
+            OptimizerName::Adam => "adam",
+        },
+        slices: a.slices,
+        pictures,
+    })
+}
+
+/// Length of the diagonal of the bounding box of the points.
+fn bounding_diagonal<F: Float>(p: &Points<'_, F>) -> f64 {
+    let d = p.d();
+    let mut lo = vec![f64::INFINITY; d];
+    let mut hi = vec![f64::NEG_INFINITY; d];
+    for row in p.rows() {
+        for (j, &v) in row.iter().enumerate() {
+            lo[j] = lo[j].min(v.as_f64());
+            hi[j] = hi[j].max(v.as_f64());
+        }
+    }
+    lo.iter()
+        .zip(&hi)
+        .map(|(l, h)| (h - l) * (h - l))
+        .sum::<f64>()
+        .sqrt()
+}
+
+fn write_trace(path: &Path, rows: &[(usize, f64, f64)]) -> CliResult<()> {
+    let mut text = String::from("step,mmd2,seconds\n");
+    for (s, v, t) in rows {
+        let _ = writeln!(text, "{s},{v:e},{t:.6}");
+    }
+    std::fs::write(path, text).map_err(|e| format!("{}: cannot write: {e}", path.display()))
+}
+
+fn print_summary(s: &FlowSummary, as_json: bool) -> CliResult<()> {
+    let text = if as_json {
+        json!({
+            "steps": s.steps,
+            "mmd2_start": s.mmd2_start,
+            "mmd2_end": s.mmd2_end,
+            "mmd2_estimator": s.measure,
+            "seconds_per_step": s.seconds_per_step,
+            "out": s.out,
+            "n": s.n,
+            "m": s.m,
+            "d": s.d,
+            "step_size": s.step_size,
+            "optimizer": s.optimizer,
+            "slices": s.slices,
+            "pictures": s.pictures,
+        })
+        .to_string()
+    } else {
+        let mut t = format!(
+            "flow       {} particles -> {} target points, d = {}\n",
+            s.n, s.m, s.d
+        );
+        let _ = writeln!(
+            t,
+            "steps      {} ({}, step size {:.4e}, P = {} slices)",
+            s.steps, s.optimizer, s.step_size, s.slices
+        );
+        let _ = writeln!(
+            t,
+            "mmd2       {:.6e} -> {:.6e} ({}, {:.0}x smaller)",
+            s.mmd2_start,
+            s.mmd2_end,
+            s.measure,
+            s.mmd2_start / s.mmd2_end
+        );
+        let _ = writeln!(t, "seconds    {:.4} per step", s.seconds_per_step);
+        let _ = write!(t, "out        {}", s.out.display());
+        for p in &s.pictures {
+            let _ = write!(t, "\n           {}", p.display());
+        }
+        t
+    };
+    crate::output::print_line(&text)
+}
