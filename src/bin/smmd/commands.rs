@@ -41,6 +41,18 @@ pub fn run(command: Command) -> CliResult<()> {
     }
 }
 
+/// A pool of `threads` workers, or `None` for rayon's global pool (all cores).
+pub fn thread_pool(threads: Option<usize>) -> CliResult<Option<rayon::ThreadPool>> {
+    threads
+        .map(|t| {
+            rayon::ThreadPoolBuilder::new()
+                .num_threads(t)
+                .build()
+                .map_err(|e| format!("cannot start {t} threads: {e}"))
+        })
+        .transpose()
+}
+
 /// The options that need no data, checked before any file is read.
 fn check_options(c: &Common) -> CliResult<()> {
     if c.threads == Some(0) {
@@ -231,15 +243,7 @@ fn compute(c: &Common, out: Option<&PathBuf>) -> CliResult<Report> {
     let slices = c.slices;
     let make = |seed: u64| build_estimator(c, &kernel, n, m, seed);
 
-    let pool = match c.threads {
-        Some(t) => Some(
-            rayon::ThreadPoolBuilder::new()
-                .num_threads(t)
-                .build()
-                .map_err(|e| format!("cannot start {t} threads: {e}"))?,
-        ),
-        None => None,
-    };
+    let pool = thread_pool(c.threads)?;
     let in_pool = |f: &(dyn Fn() -> CliResult<Report> + Sync)| match &pool {
         Some(p) => p.install(f),
         None => f(),
@@ -407,15 +411,7 @@ fn run_test(t: &TestArgs) -> CliResult<()> {
     let (kernel, param) = build_kernel(c, &x, &y)?;
     let (n, m, d) = (x.n(), y.n(), x.d());
     let est = build_estimator(c, &kernel, n, m, c.seed).map_err(|e| describe(e, c))?;
-    let pool = match c.threads {
-        Some(th) => Some(
-            rayon::ThreadPoolBuilder::new()
-                .num_threads(th)
-                .build()
-                .map_err(|e| format!("cannot start {th} threads: {e}"))?,
-        ),
-        None => None,
-    };
+    let pool = thread_pool(c.threads)?;
     let bar = Bar::new(t.permutations, "permutations", t.quiet);
     let go = || -> CliResult<(sliced_mmd::two_sample::TestResult, f64, usize, &'static str)> {
         let progress = |done: usize| bar.update(done);

@@ -12,7 +12,7 @@ use sliced_mmd::io::{read_points, write_npy};
 use sliced_mmd::{Estimator, Float, MmdEstimator, Points, Riesz, SlicedSort};
 
 use crate::args::{Dtype, FlowArgs, OptimizerName};
-use crate::commands::{design, CliResult};
+use crate::commands::{design, thread_pool, CliResult};
 use crate::pictures::{self, ImageShape};
 use crate::progress::Bar;
 
@@ -39,15 +39,7 @@ pub fn run_flow(a: &FlowArgs) -> CliResult<()> {
     }
     std::fs::create_dir_all(&a.out)
         .map_err(|e| format!("{}: cannot create the folder: {e}", a.out.display()))?;
-    let pool = match a.threads {
-        Some(t) => Some(
-            rayon::ThreadPoolBuilder::new()
-                .num_threads(t)
-                .build()
-                .map_err(|e| format!("cannot start {t} threads: {e}"))?,
-        ),
-        None => None,
-    };
+    let pool = thread_pool(a.threads)?;
     let go = || match a.dtype {
         Dtype::F32 => {
             let t = target.cast::<f32>().map_err(|e| format!("target: {e}"))?;
