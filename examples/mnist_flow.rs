@@ -39,7 +39,7 @@ fn options() -> Result<Options, String> {
         out: PathBuf::from("docs"),
         particles: 5000,
         slices: 1000,
-        steps: 1500,
+        steps: 1000,
         step_size: 0.5,
         momentum: 0.7,
         seed: 0,
@@ -172,7 +172,17 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let csv_path = o.out.join("mnist-flow.csv");
     std::fs::write(&csv_path, csv)?;
 
-    let data_row: Vec<f32> = images.pixels[..10 * d].to_vec();
+    // one image of each digit when labels are known, else the first ten
+    let mut picks: Vec<usize> = (0u8..10)
+        .filter_map(|digit| (0..m).find(|&i| images.label(i) == Some(digit)))
+        .collect();
+    if picks.len() < 10 {
+        picks = (0..m.min(10)).collect();
+    }
+    let data_row: Vec<f32> = picks
+        .iter()
+        .flat_map(|&i| images.image(i).iter().copied())
+        .collect();
     let mut grid: Vec<ImageRow<'_>> = snaps
         .frames()
         .iter()
