@@ -7,7 +7,8 @@
 //! * any `r ∈ (0, 2)` (internal module `pairwise`): by summing all `O((N+M)²)` pairs.
 //!
 //! Both report the three normalised pair sums of the slice, from which the
-//! V- and U-statistics follow. The public entry point is [`riesz_mmd2_1d`].
+//! V- and U-statistics follow. The public entry points are [`riesz_mmd2_1d`]
+//! and the radix argsort [`sort_order`].
 
 pub(crate) mod energy;
 pub(crate) mod pairwise;
@@ -81,11 +82,39 @@ pub fn riesz_mmd2_1d<F: Float>(x: &[F], y: &[F], kernel: Riesz) -> Result<f64> {
     vals.extend_from_slice(x);
     vals.extend_from_slice(y);
     let stats = if kernel.r() == 1.0 {
-        let mut bufs = (Vec::new(), Vec::new());
+        let mut bufs = energy::Buffers::default();
         energy::sort_items(&vals, &mut bufs);
-        energy::walk::<F>(&bufs.0, n, ys.n(), None)
+        energy::walk::<F>(&mut bufs, n, ys.n(), None)
     } else {
         pairwise::slice::<F>(&vals, n, kernel.r(), None)
     };
     Ok(stats.v)
+}
+
+/// The permutation that sorts `values` in increasing order (`-0.0` and
+/// `0.0` count as equal; equal values keep their input order), computed by
+/// the LSD radix sort on the float bit patterns that the sliced estimator
+/// uses for every slice.
+///
+/// # Errors
+/// [`MmdError::EmptySample`] for no values, [`MmdError::NonFinite`] for a NaN
+/// or an infinity, [`MmdError::Unsupported`] beyond `2^32 - 1` values.
+///
+/// # Examples
+/// ```
+/// use sliced_mmd::sort1d::sort_order;
+/// assert_eq!(sort_order(&[2.5f32, -1.0, 0.0, -0.0, 7.0])?, vec![1, 2, 3, 0, 4]);
+/// # Ok::<(), sliced_mmd::MmdError>(())
+/// ```
+pub fn sort_order<F: Float>(values: &[F]) -> Result<Vec<u32>> {
+    crate::Points::from_1d(values)?;
+    if u32::try_from(values.len()).is_err() {
+        return Err(MmdError::Unsupported {
+            estimator: "sort_order",
+            what: "more than 2^32 - 1 values",
+        });
+    }
+    let mut bufs = energy::Buffers::<F>::default();
+    energy::sort_items(values, &mut bufs);
+    Ok(bufs.items.iter().map(|&it| F::item_index(it)).collect())
 }

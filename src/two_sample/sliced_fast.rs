@@ -97,7 +97,7 @@ fn prepare<F: Float>(est: &SlicedSort, x: &Points<'_, F>, y: &Points<'_, F>) -> 
             .zip(gap[start * l..end * l].par_chunks_mut(l))
             .for_each_init(energy::Buffers::<F>::default, |bufs, ((vals, ix), gp)| {
                 energy::sort_items(vals, bufs);
-                let items = &bufs.0;
+                let items = &bufs.items;
                 for (k, &it) in items.iter().enumerate() {
                     ix[k] = F::item_index(it);
                     gp[k] = match items.get(k + 1) {
