@@ -22,6 +22,7 @@ struct Args {
     p: usize,
     f32: bool,
     repeats: usize,
+    chunk: Option<usize>,
 }
 
 fn parse() -> Args {
@@ -32,6 +33,7 @@ fn parse() -> Args {
         p: 1000,
         f32: true,
         repeats: 3,
+        chunk: None,
     };
     let argv: Vec<String> = std::env::args().skip(1).collect();
     let mut i = 0;
@@ -48,6 +50,7 @@ fn parse() -> Args {
             "--p" => a.p = num(),
             "--repeats" => a.repeats = num().max(1),
             "--dtype" => a.f32 = v == "f32",
+            "--chunk" => a.chunk = Some(num()),
             other => panic!("unknown option {other}"),
         }
         i += 2;
@@ -73,7 +76,10 @@ fn run<F: Float>(a: &Args) {
     let mut g: Vec<F> = vec![F::zero(); a.n * a.d];
     let mut runs: Vec<Timings> = Vec::new();
     for rep in 0..a.repeats + 1 {
-        let est = SlicedSort::new(a.p).expect("P > 0").seed(rep as u64);
+        let mut est = SlicedSort::new(a.p).expect("P > 0").seed(rep as u64);
+        if let Some(c) = a.chunk {
+            est = est.chunk_size(c).expect("chunk > 0");
+        }
         let t0 = Instant::now();
         let (v, t) = est.grad_profiled(&x, &y, &mut g).expect("valid input");
         let wall = t0.elapsed().as_secs_f64();

@@ -156,7 +156,7 @@ impl Float for f32 {
         rsc: isize,
         csc: isize,
     ) {
-        matrixmultiply::sgemm(m, k, n, alpha, a, rsa, csa, b, rsb, csb, beta, c, rsc, csc);
+        gemm_single(m, k, n, alpha, a, rsa, csa, b, rsb, csb, beta, c, rsc, csc);
     }
 }
 
@@ -227,7 +227,7 @@ impl Float for f64 {
         rsc: isize,
         csc: isize,
     ) {
-        matrixmultiply::dgemm(m, k, n, alpha, a, rsa, csa, b, rsb, csb, beta, c, rsc, csc);
+        gemm_single(m, k, n, alpha, a, rsa, csa, b, rsb, csb, beta, c, rsc, csc);
     }
 }
 
@@ -235,6 +235,55 @@ impl Float for f64 {
 #[inline]
 pub(crate) fn sum_in_order(it: impl IntoIterator<Item = f64>) -> f64 {
     it.into_iter().fold(0.0, |acc, v| acc + v)
+}
+
+/// `C = alpha A B + beta C` on one thread, by the `gemm` crate (its
+/// kernels are picked at run time: AVX-512, AVX2/FMA or portable), in the
+/// argument order of `matrixmultiply`.
+///
+/// # Safety
+/// As [`Float::gemm_raw`].
+#[allow(clippy::too_many_arguments)]
+#[inline]
+unsafe fn gemm_single<T: 'static + Copy + num_traits::Zero>(
+    m: usize,
+    k: usize,
+    n: usize,
+    alpha: T,
+    a: *const T,
+    rsa: isize,
+    csa: isize,
+    b: *const T,
+    rsb: isize,
+    csb: isize,
+    beta: T,
+    c: *mut T,
+    rsc: isize,
+    csc: isize,
+) {
+    // `gemm::gemm` computes `dst = alpha_g dst + beta_g lhs rhs`, reading
+    // `dst` only when asked to, and takes column strides first.
+    ::gemm::gemm(
+        m,
+        n,
+        k,
+        c,
+        csc,
+        rsc,
+        !beta.is_zero(),
+        a,
+        csa,
+        rsa,
+        b,
+        csb,
+        rsb,
+        beta,
+        alpha,
+        false,
+        false,
+        false,
+        ::gemm::Parallelism::None,
+    );
 }
 
 #[cfg(test)]

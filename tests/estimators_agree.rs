@@ -359,10 +359,15 @@ fn seed_names_the_directions() {
     assert_eq!(*d0.directions_for(4).unwrap(), iid(25, 4, 0));
 }
 
-/// The chunk size only changes how slices are grouped: the per-slice
-/// values are the same, so V is the same up to nothing at all (it is the
-/// mean of the same numbers in the same order), and the gradient, summed
-/// chunk by chunk, within the rounding of P terms of size <= 4/(N c P).
+/// The chunk size only changes how slices are grouped and the shape of the
+/// projection products, so the projections move by their rounding only:
+/// `|δ| <= γ_d max‖z‖` with `γ_d = d u / (1 - d u)` (unit directions). The
+/// 1-D V-statistic `2 E|X-Y| - E|X-X'| - E|Y-Y'|` is 8-Lipschitz in the
+/// largest move of a projected value, so V and each per-slice value move
+/// by at most `8 γ_d max‖z‖ / c` (the standard error, a spread of those
+/// values over `√P`, by no more). The gradient, summed chunk by chunk,
+/// changes within the rounding of P terms of size <= 4/(N c P) (the
+/// projections of the tied points stay tied: equal points project equally).
 #[test]
 fn chunk_size_does_not_change_the_result() {
     let case = tied_case(70, 50, 3, 41);
@@ -371,11 +376,23 @@ fn chunk_size_does_not_change_the_result() {
     let v0 = base.estimate(&px, &py, Statistic::V).unwrap();
     let (_, g0) = base.grad(&px, &py).unwrap();
     let c = sliced_mmd::special::slicing_constant(3, 1.0).unwrap();
+    let zmax = px
+        .rows()
+        .chain(py.rows())
+        .map(|r| r.iter().map(|v| v * v).sum::<f64>().sqrt())
+        .fold(0.0, f64::max);
+    let gamma = 3.0 * common::U64 / (1.0 - 3.0 * common::U64);
+    let vtol = 8.0 * gamma * zmax / c;
     let gtol = 2.0 * 23.0 * common::U64 * 4.0 / (70.0 * c);
     for chunk in [1, 2, 5, 22, 23, 24, 1000] {
         let est = base.clone().chunk_size(chunk).unwrap();
         let v = est.estimate(&px, &py, Statistic::V).unwrap();
-        assert_eq!(v, v0, "chunk {chunk}");
+        assert!(
+            (v.mmd2 - v0.mmd2).abs() <= vtol,
+            "chunk {chunk}: {v:?} vs {v0:?}"
+        );
+        let se = (v.std_error.unwrap() - v0.std_error.unwrap()).abs();
+        assert!(se <= vtol, "chunk {chunk}: {v:?} vs {v0:?}");
         let (_, g) = est.grad(&px, &py).unwrap();
         assert_close_vec(&format!("chunk {chunk}"), &g, &g0, |_| gtol);
     }

@@ -2,7 +2,7 @@
 //! blocks of rows.
 //!
 //! Invariants: every output element is computed by exactly one call of the
-//! single-threaded `matrixmultiply` kernel, over the same `k` loop whatever
+//! single-threaded `gemm` crate kernel, over the same `k` loop whatever
 //! the block it falls in, and blocks have a fixed size; so the bits of the
 //! result do not depend on the number of threads.
 
@@ -29,6 +29,11 @@ impl<F> SendPtr<F> {
 /// Projections of `rows` points `z` (row-major, `rows x d`) on the `c`
 /// directions `dirs` (row-major `c x d`), written transposed:
 /// `out[p * ld + offset + i] = <dirs_p, z_i>`, so each slice is contiguous.
+///
+/// Every product has the same shape, `ROWS x d` times `d x c` (the last
+/// block of rows is padded with zeros into a scratch block), so every row
+/// goes through the same arithmetic: equal points get bit-equal
+/// projections, in X and Y alike, and ties between them stay ties.
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn project<F: Float>(
     z: &[F],
@@ -43,31 +48,68 @@ pub(crate) fn project<F: Float>(
     assert!(z.len() == rows * d && dirs.len() == c * d);
     assert!(c == 0 || (c - 1) * ld + offset + rows <= out.len());
     let ptr = SendPtr(out.as_mut_ptr());
-    (0..rows.div_ceil(ROWS)).into_par_iter().for_each(|b| {
+    let full = rows / ROWS;
+    (0..full).into_par_iter().for_each(|b| {
         let i0 = b * ROWS;
-        let mb = ROWS.min(rows - i0);
-        // SAFETY: A is rows i0..i0+mb of z; B[k][p] = dirs[p d + k]; C
+        // SAFETY: A is rows i0..i0+ROWS of z; B[k][p] = dirs[p d + k]; C
         // element (i, p) is out[p ld + offset + i0 + i], inside `out` by the
-        // assertion above, and block b alone writes rows i0..i0+mb.
+        // assertion above, and block b alone writes rows i0..i0+ROWS.
         unsafe {
-            F::gemm_raw(
-                mb,
-                d,
-                c,
-                F::one(),
+            project_block(
                 z.as_ptr().add(i0 * d),
-                d as isize,
-                1,
-                dirs.as_ptr(),
-                1,
-                d as isize,
-                F::zero(),
+                d,
+                dirs,
+                c,
                 ptr.get().add(offset + i0),
-                1,
-                ld as isize,
-            );
-        }
+                ld,
+            )
+        };
     });
+    let rest = rows - full * ROWS;
+    if rest > 0 && c > 0 {
+        let i0 = full * ROWS;
+        let mut zb = vec![F::zero(); ROWS * d];
+        zb[..rest * d].copy_from_slice(&z[i0 * d..]);
+        let mut ob = vec![F::zero(); c * ROWS];
+        // SAFETY: zb is ROWS x d, ob is c x ROWS with column stride ROWS
+        unsafe { project_block(zb.as_ptr(), d, dirs, c, ob.as_mut_ptr(), ROWS) };
+        for p in 0..c {
+            let dst = p * ld + offset + i0;
+            out[dst..dst + rest].copy_from_slice(&ob[p * ROWS..p * ROWS + rest]);
+        }
+    }
+}
+
+/// `C (ROWS x c, element (i, p) at c_ptr[p ldc + i]) = A Dᵀ` for `A` the
+/// `ROWS x d` row-major block at `a` and `D` the `c x d` directions.
+///
+/// # Safety
+/// `a` must be valid for `ROWS * d` reads and `c_ptr` for writes at
+/// `p * ldc + i`, `p < c`, `i < ROWS`.
+unsafe fn project_block<F: Float>(
+    a: *const F,
+    d: usize,
+    dirs: &[F],
+    c: usize,
+    c_ptr: *mut F,
+    ldc: usize,
+) {
+    F::gemm_raw(
+        ROWS,
+        d,
+        c,
+        F::one(),
+        a,
+        d as isize,
+        1,
+        dirs.as_ptr(),
+        1,
+        d as isize,
+        F::zero(),
+        c_ptr,
+        1,
+        ldc as isize,
+    );
 }
 
 /// Back-projection `out (n x d) += Sᵀ dirs`, where `s` is `c x n`

@@ -15,7 +15,7 @@ mod sliced_sort;
 
 pub use naive::Naive;
 pub use random_features::{RandomFeatures, DEFAULT_FEATURES};
-pub use sliced_sort::{SlicedSort, Timings, DEFAULT_CHUNK};
+pub use sliced_sort::{SlicedSort, Timings, CHUNK_MEMORY};
 
 use crate::error::{MmdError, Result};
 use crate::float::Float;

@@ -35,8 +35,32 @@ pub struct Timings {
     pub total: Duration,
 }
 
-/// Default number of directions per chunk.
-pub const DEFAULT_CHUNK: usize = 64;
+/// Working memory the default chunking aims at: the projections of one
+/// chunk of directions (and their slice gradients) take at most about this
+/// many bytes, so memory does not grow with `P`.
+pub const CHUNK_MEMORY: usize = 128 << 20;
+
+/// Bounds of the default chunk: at least 2 directions (so that two
+/// threads have work), at most 512 (beyond that the matrix products gain
+/// nothing).
+const CHUNK_MIN: usize = 2;
+const CHUNK_MAX: usize = 512;
+
+/// The default number of directions per chunk for `l` pooled points of which
+/// `n` get a gradient, from [`CHUNK_MEMORY`]. It depends on the problem's
+/// shape only, never on the number of threads (so neither do the bits of
+/// the result).
+fn auto_chunk(l: usize, n: usize, d: usize, elem: usize, grad: bool) -> usize {
+    let per_direction = (l + if grad { n } else { 0 } + d) * elem;
+    let c = (CHUNK_MEMORY / per_direction.max(1)).clamp(CHUNK_MIN, CHUNK_MAX);
+    // a multiple of 8 beyond 8, so that the slices of a chunk split evenly
+    // over small numbers of threads
+    if c > 8 {
+        c - c % 8
+    } else {
+        c
+    }
+}
 
 /// The sliced Riesz MMD estimator.
 ///
@@ -56,7 +80,7 @@ pub const DEFAULT_CHUNK: usize = 64;
 ///
 /// Cost for `r = 1`: the projection product `2 (N+M) d P` flops, `P` sorts of
 /// `N+M` values, the back-projection product `2 N P d` flops; memory
-/// `O((N+M) chunk)`. For `r ≠ 1` each slice sums all pairs, `O((N+M)²)`:
+/// `O((N+M) chunk)`, about [`CHUNK_MEMORY`] bytes by default. For `r ≠ 1` each slice sums all pairs, `O((N+M)²)`:
 /// correct but slow, meant for checks on small samples.
 ///
 /// The estimate carries a standard error: the spread of the per-slice values
@@ -79,7 +103,7 @@ pub struct SlicedSort {
     seed: u64,
     design: DirectionDesign,
     directions: Option<Directions>,
-    chunk: usize,
+    chunk: Option<usize>,
 }
 
 impl SlicedSort {
@@ -98,7 +122,7 @@ impl SlicedSort {
             seed: 0,
             design: DirectionDesign::Iid,
             directions: None,
-            chunk: DEFAULT_CHUNK,
+            chunk: None,
         })
     }
 
@@ -110,7 +134,7 @@ impl SlicedSort {
             seed: 0,
             design: DirectionDesign::Iid,
             directions: Some(directions),
-            chunk: DEFAULT_CHUNK,
+            chunk: None,
         }
     }
 
@@ -149,7 +173,11 @@ impl SlicedSort {
         &self.kernel
     }
 
-    /// Directions processed together (default 64); memory grows linearly with it.
+    /// Directions processed together; memory grows linearly with it. By
+    /// default the chunk is chosen from the shape of the problem so that one
+    /// chunk's projections take about [`CHUNK_MEMORY`] bytes (between 2 and
+    /// 512 directions). The chunking changes the gradient only by the
+    /// rounding of its sum over chunks, and the value not at all.
     ///
     /// # Errors
     /// [`MmdError::InvalidSize`] if `chunk = 0`.
@@ -160,7 +188,7 @@ impl SlicedSort {
                 value: chunk,
             });
         }
-        self.chunk = chunk;
+        self.chunk = Some(chunk);
         Ok(self)
     }
 
@@ -201,7 +229,7 @@ impl SlicedSort {
     ) -> SliceStats {
         if self.kernel.r() == 1.0 {
             energy::sort_items(vals, bufs);
-            energy::walk::<F>(&bufs.0, n, vals.len() - n, grad)
+            energy::walk::<F>(bufs, n, vals.len() - n, grad)
         } else {
             pairwise::slice(vals, n, self.kernel.r(), grad)
         }
@@ -231,7 +259,10 @@ impl SlicedSort {
         let p = dirs.len();
         let c = slicing_constant(d, self.kernel.r())?;
         let scale = 1.0 / (c * p as f64);
-        let chunk = self.chunk.min(p);
+        let chunk = self
+            .chunk
+            .unwrap_or_else(|| auto_chunk(l, n, d, std::mem::size_of::<F>(), grad.is_some()))
+            .min(p);
         let mut dirs_f: Vec<F> = vec![F::zero(); chunk * d];
         let mut proj: Vec<F> = vec![F::zero(); chunk * l];
         let mut sgrad: Vec<F> = if grad.is_some() {

@@ -15,7 +15,7 @@
 //! with `K(x,x) ≠ 0` (Gaussian, Laplace) give the right U-statistic.
 //!
 //! Invariants: every element of `K E` is computed by one call of the
-//! single-threaded `matrixmultiply` kernel over a fixed block of `ROWS`
+//! single-threaded `gemm` crate kernel over a fixed block of `ROWS`
 //! rows; each column is reduced in index order; so the bits do not depend
 //! on the thread count. When `8 L²` bytes exceed the memory budget the
 //! matrix is recomputed in slabs of rows that fit, once per block of label

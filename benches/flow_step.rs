@@ -1,0 +1,86 @@
+//! The flow step at the reference MNIST setting, its sort, and a million
+//! points.
+//!
+//! * `flow_step/flagship`: one sliced-sort gradient, N = M = 20000,
+//!   d = 784, P = 1000 directions drawn from the seed in the call, f32.
+//! * `flow_step/sort`: one slice, 40000 normal `f32` values: the crate's
+//!   radix argsort ([`sliced_mmd::sort1d::sort_order`]) against the
+//!   standard library's `sort_unstable_by(f32::total_cmp)` on the bare
+//!   values and `sort_unstable_by_key` on `(key, index)` pairs.
+//! * `flow_step/million`: the gradient at N = M = 10^6, d = 16, P = 100, f32.
+//!
+//! ```text
+//! cargo bench --bench flow_step
+//! cargo bench --bench flow_step -- flagship
+//! python3 ../shared/bench/limit.py     # or any run of the same NumPy step: the hardware limit to compare with
+//! ```
+
+use std::hint::black_box;
+use std::time::Duration;
+
+use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+use rand::SeedableRng;
+use rand_distr::{Distribution, StandardNormal};
+use sliced_mmd::sort1d::sort_order;
+use sliced_mmd::{DirectionDesign, Float, MmdEstimator, Points, SlicedSort};
+
+fn gaussian<F: Float>(rows: usize, d: usize, shift: f64, seed: u64) -> Points<'static, F> {
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed);
+    let data = (0..rows * d)
+        .map(|_| F::from_f64(Distribution::<f64>::sample(&StandardNormal, &mut rng) + shift))
+        .collect::<Vec<F>>();
+    Points::from_vec(data, rows, d).expect("finite data")
+}
+
+fn gradient(c: &mut Criterion, name: &str, n: usize, d: usize, p: usize, design: DirectionDesign) {
+    let x = gaussian::<f32>(n, d, 0.0, 1);
+    let y = gaussian::<f32>(n, d, 0.5, 2);
+    let mut g = vec![0f32; n * d];
+    let est = SlicedSort::new(p).expect("P > 0").design(design).seed(3);
+    let mut group = c.benchmark_group("flow_step");
+    group.sample_size(10);
+    group.warm_up_time(Duration::from_secs(1));
+    group.measurement_time(Duration::from_secs(8));
+    group.bench_function(name, |b| {
+        b.iter(|| black_box(est.grad_into(&x, &y, &mut g).expect("valid input")))
+    });
+    group.finish();
+}
+
+fn sort(c: &mut Criterion) {
+    let len = 40_000;
+    let vals: Vec<f32> = gaussian::<f32>(len, 1, 0.0, 4).as_slice().to_vec();
+    let mut group = c.benchmark_group("flow_step/sort");
+    group.throughput(Throughput::Elements(len as u64));
+    group.bench_function("radix argsort (crate)", |b| {
+        b.iter(|| black_box(sort_order(black_box(&vals)).expect("finite")))
+    });
+    group.bench_function("sort_unstable_by(total_cmp), values only", |b| {
+        b.iter(|| {
+            let mut v = vals.clone();
+            v.sort_unstable_by(f32::total_cmp);
+            black_box(v)
+        })
+    });
+    group.bench_function("sort_unstable_by_key, (key, index) pairs", |b| {
+        b.iter(|| {
+            let mut v: Vec<(u64, u32)> = vals
+                .iter()
+                .enumerate()
+                .map(|(i, x)| (x.sort_key(), i as u32))
+                .collect();
+            v.sort_unstable_by_key(|e| e.0);
+            black_box(v)
+        })
+    });
+    group.finish();
+}
+
+fn flow_step(c: &mut Criterion) {
+    gradient(c, "flagship", 20_000, 784, 1000, DirectionDesign::Iid);
+    sort(c);
+    gradient(c, "million", 1_000_000, 16, 100, DirectionDesign::Iid);
+}
+
+criterion_group!(benches, flow_step);
+criterion_main!(benches);
