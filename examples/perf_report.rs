@@ -3,11 +3,18 @@
 //! back-projection, next to the two matrix products alone.
 //!
 //! ```text
-//! cargo run --release --example perf_report -- [--n 20000] [--m 20000] [--d 784] [--p 1000] [--dtype f32|f64] [--repeats 3]
+//! cargo run --release --example perf_report -- [--n 20000] [--m 20000] [--d 784] [--p 1000]
+//!     [--dtype f32|f64] [--repeats 3] [--chunk C] [--directions iid|orthogonal|sobol|...]
+//!     [--limit FILE]
+//! python3 limit.py > limit.txt && cargo run --release --example perf_report -- --limit limit.txt
 //! ```
 //!
 //! The ratio `total / (projection + back-projection)` is what the crate adds
-//! on top of the two matrix products, measured in the same run.
+//! on top of the two matrix products, measured in the same run. With
+//! `--limit FILE` (the output of the NumPy/OpenBLAS script `limit.py`, or
+//! `-` for standard input), the table ends with the ratio of the crate's
+//! step to that hardware limit: run both one after the other on the same
+//! machine.
 
 use std::time::Instant;
 
@@ -23,6 +30,8 @@ struct Args {
     f32: bool,
     repeats: usize,
     chunk: Option<usize>,
+    design: sliced_mmd::DirectionDesign,
+    limit: Option<String>,
 }
 
 fn parse() -> Args {
@@ -34,6 +43,8 @@ fn parse() -> Args {
         f32: true,
         repeats: 3,
         chunk: None,
+        design: sliced_mmd::DirectionDesign::Iid,
+        limit: None,
     };
     let argv: Vec<String> = std::env::args().skip(1).collect();
     let mut i = 0;
@@ -51,6 +62,8 @@ fn parse() -> Args {
             "--repeats" => a.repeats = num().max(1),
             "--dtype" => a.f32 = v == "f32",
             "--chunk" => a.chunk = Some(num()),
+            "--directions" => a.design = v.parse().unwrap_or_else(|e| panic!("{e}")),
+            "--limit" => a.limit = Some(v.clone()),
             other => panic!("unknown option {other}"),
         }
         i += 2;
@@ -76,7 +89,10 @@ fn run<F: Float>(a: &Args) {
     let mut g: Vec<F> = vec![F::zero(); a.n * a.d];
     let mut runs: Vec<Timings> = Vec::new();
     for rep in 0..a.repeats + 1 {
-        let mut est = SlicedSort::new(a.p).expect("P > 0").seed(rep as u64);
+        let mut est = SlicedSort::new(a.p)
+            .expect("P > 0")
+            .design(a.design)
+            .seed(rep as u64);
         if let Some(c) = a.chunk {
             est = est.chunk_size(c).expect("chunk > 0");
         }
@@ -96,12 +112,13 @@ fn run<F: Float>(a: &Args) {
     let flops_proj = 2.0 * (a.n + a.m) as f64 * a.d as f64 * a.p as f64;
     let flops_back = 2.0 * a.n as f64 * a.p as f64 * a.d as f64;
     println!(
-        "case: N={} M={} d={} P={} {}, {} threads (median of {})",
+        "case: N={} M={} d={} P={} {}, {} directions, {} threads (median of {})",
         a.n,
         a.m,
         a.d,
         a.p,
         F::NAME,
+        a.design,
         rayon::current_num_threads(),
         a.repeats
     );
@@ -123,6 +140,29 @@ fn run<F: Float>(a: &Args) {
     );
     println!("total             {:8.4} s", s(t.total));
     println!("total / (two matrix products) = {:.2}", s(t.total) / gemm);
+    if let Some(path) = &a.limit {
+        match read_limit(path) {
+            Some(limit) => println!(
+                "hardware limit (limit.py) {limit:.4} s; crate / limit = {:.2}",
+                s(t.total) / limit
+            ),
+            None => eprintln!("no line limit_s=<seconds> in {path}"),
+        }
+    }
+}
+
+/// The `limit_s=<seconds>` line of limit.py's output in `path` (`-`: stdin).
+fn read_limit(path: &str) -> Option<f64> {
+    let text = if path == "-" {
+        std::io::read_to_string(std::io::stdin()).ok()?
+    } else {
+        std::fs::read_to_string(path).ok()?
+    };
+    text.lines()
+        .filter_map(|l| l.trim().strip_prefix("limit_s="))
+        .next_back()?
+        .parse()
+        .ok()
 }
 
 fn main() {

@@ -7,6 +7,7 @@
 //! bits whatever the thread count.
 
 use std::borrow::Cow;
+use std::sync::{Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
@@ -274,6 +275,10 @@ impl SlicedSort {
             g.iter_mut().for_each(|v| *v = F::zero());
         }
         let mut stats = Vec::with_capacity(p);
+        // sort buffers, one set per worker thread, kept across chunks
+        let pool: Vec<Mutex<energy::Buffers<F>>> = (0..rayon::current_num_threads())
+            .map(|_| Mutex::default())
+            .collect();
         let mut start = 0;
         while start < p {
             let end = (start + chunk).min(p);
@@ -293,8 +298,9 @@ impl SlicedSort {
                 let chunk_stats: Vec<SliceStats> = proj_c
                     .par_chunks(l)
                     .zip(sg.par_chunks_mut(n))
-                    .map_init(energy::Buffers::<F>::default, |bufs, (vals, gs)| {
-                        self.slice_stats(vals, n, bufs, Some((gs, scale)))
+                    .map(|(vals, gs)| {
+                        let mut bufs = buffers(&pool);
+                        self.slice_stats(vals, n, &mut bufs, Some((gs, scale)))
                     })
                     .collect();
                 stats.extend(chunk_stats);
@@ -305,8 +311,9 @@ impl SlicedSort {
             } else {
                 let chunk_stats: Vec<SliceStats> = proj_c
                     .par_chunks(l)
-                    .map_init(energy::Buffers::<F>::default, |bufs, vals| {
-                        self.slice_stats(vals, n, bufs, None)
+                    .map(|vals| {
+                        let mut bufs = buffers(&pool);
+                        self.slice_stats(vals, n, &mut bufs, None)
                     })
                     .collect();
                 stats.extend(chunk_stats);
@@ -357,6 +364,14 @@ impl SlicedSort {
         check_finite::<F>("sliced", est.mmd2, &[])?;
         Ok((est, times))
     }
+}
+
+/// The sort buffers of the calling worker thread (each thread has its own
+/// slot, so the lock is never contended; a poisoned lock only means another
+/// slice panicked, and the buffers are scratch space anyway).
+fn buffers<F: Float>(pool: &[Mutex<energy::Buffers<F>>]) -> MutexGuard<'_, energy::Buffers<F>> {
+    let slot = rayon::current_thread_index().unwrap_or(0) % pool.len();
+    pool[slot].lock().unwrap_or_else(|e| e.into_inner())
 }
 
 /// Mean of the per-slice values over `c`, and its standard error.

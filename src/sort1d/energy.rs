@@ -61,7 +61,8 @@ pub(crate) fn walk<F: Float>(
     let (c_xy, c_xx) = (2.0 / (nf * mf), 2.0 / (nf * nf));
     let gbuf = &mut bufs.grad;
     if want_grad {
-        gbuf.clear();
+        // every slot below n is written below (each point of X once)
+        gbuf.truncate(n + 1);
         gbuf.resize(n + 1, F::zero());
     }
     // counts kept as exact integers in f64 (conversions from u64 cost

@@ -1,0 +1,51 @@
+//! Same seed, same bits, whatever the number of threads: the sliced
+//! estimator at sizes where the default chunking makes several chunks, the
+//! matrix products several row blocks (the last one padded) and the radix
+//! sort its full passes, for f32 and f64, value and gradient.
+
+mod common;
+
+use sliced_mmd::{Float, MmdEstimator, Points, SlicedSort, Statistic};
+
+fn sample<F: Float>(n: usize, d: usize, seed: u64) -> Vec<F> {
+    (0..n * d)
+        .map(|i| {
+            let h = (i as u64 ^ seed.wrapping_mul(0x9E37_79B9_7F4A_7C15))
+                .wrapping_mul(0xD1B5_4A32_D192_ED03);
+            F::from_f64((h >> 11) as f64 / (1u64 << 53) as f64 * 4.0 - 2.0)
+        })
+        .collect()
+}
+
+fn run<F: Float>(threads: usize, n: usize, m: usize, d: usize, p: usize) -> (f64, f64, Vec<F>) {
+    let xs = sample::<F>(n, d, 1);
+    let ys = sample::<F>(m, d, 2);
+    let x = Points::new(&xs, n, d).unwrap();
+    let y = Points::new(&ys, m, d).unwrap();
+    common::with_threads(threads, || {
+        let est = SlicedSort::new(p).unwrap().seed(11);
+        let u = est.estimate(&x, &y, Statistic::U).unwrap().mmd2;
+        let (v, g) = est.grad(&x, &y).unwrap();
+        (u, v, g)
+    })
+}
+
+fn check<F: Float + PartialEq + std::fmt::Debug>(n: usize, m: usize, d: usize, p: usize) {
+    let one = run::<F>(1, n, m, d, p);
+    let two = run::<F>(2, n, m, d, p);
+    let three = run::<F>(3, n, m, d, p);
+    assert_eq!(one.0.to_bits(), two.0.to_bits(), "U, 1 vs 2 threads");
+    assert_eq!(one.1.to_bits(), two.1.to_bits(), "V, 1 vs 2 threads");
+    assert_eq!(one.0.to_bits(), three.0.to_bits(), "U, 1 vs 3 threads");
+    assert!(one.2 == two.2, "gradient, 1 vs 2 threads");
+    assert!(one.2 == three.2, "gradient, 1 vs 3 threads");
+}
+
+#[test]
+fn sliced_same_bits_on_1_2_3_threads() {
+    // 1000 = 3 x 256 + 232 rows: a padded last block; P = 700 > 512: two chunks
+    check::<f32>(1000, 700, 20, 700);
+    check::<f64>(1000, 700, 20, 700);
+    // d = 1, N != M, more points than a radix sort's small-input cutoff
+    check::<f32>(3000, 2000, 1, 30);
+}
