@@ -2,8 +2,8 @@
 //! against a plain `f64` pair loop written here.
 //!
 //! # Tolerances
-//! With `u` the unit roundoff of the data type (`2^-24` for `f32`, `2^-53`
-//! for `f64`) the fast loop forms each difference with relative error `u`,
+//! The fast loop computes in `f64` lanes for both data types (`f32` data are
+//! widened exactly). With `u = 2^-53` it forms each difference with relative error `u`,
 //! sums `d` squares (`(d + 1) u`, fused multiply-add), takes the square
 //! root (halves it, adds `u`): each distance is within `(d/2 + 2) u` of exact.
 //! Each lane then adds at most 16 distances in the data type (`15 u`) before
@@ -17,8 +17,8 @@
 //! A gradient component is `-(wxx Σ_k u_ik + wxy Σ_j u_ij)` with unit-vector
 //! components `|u| <= 1`: each term is within `(d/2 + 4) u` absolutely, and a
 //! lane adds 16 of them (`16 u` per term at most), so a component is within
-//! `(d/2 + 20) u (|wxx| N + |wxy| M) = (d/2 + 20) u 4/N`, plus `u |g|` for
-//! the rounding of the result to the data type. Again the tests allow twice
+//! `(d/2 + 20) u (|wxx| N + |wxy| M) = (d/2 + 20) u 4/N`, plus `u_F |g|` for
+//! the rounding of the result to the data type (`u_F = 2^-24` for `f32`). Again the tests allow twice
 //! that (plus the reference's own summation error).
 
 use sliced_mmd::{Float, MmdEstimator, Naive, Points, Riesz, Statistic};
@@ -128,7 +128,7 @@ fn check<F: Float>(xs: &[f64], n: usize, ys: &[f64], m: usize, d: usize) {
     let x = Points::new(&xf, n, d).unwrap();
     let y = Points::new(&yf, m, d).unwrap();
     let est = Naive::new(Riesz::energy());
-    let u = unit::<F>();
+    let u = 2f64.powi(-53);
     let own = (d as f64 / 2.0 + 17.0) * u;
     let refsum = ((n + m) * (n + m)) as f64 * 2f64.powi(-53);
     let ctx = format!("{} n={n} m={m} d={d}", F::NAME);
@@ -161,7 +161,7 @@ fn check<F: Float>(xs: &[f64], n: usize, ys: &[f64], m: usize, d: usize) {
     for (k, (&a, &b)) in g.iter().zip(&r.grad).enumerate() {
         let a = a.as_f64();
         assert!(a.is_finite(), "{ctx}: gradient {k} not finite");
-        let t = gtol + 2.0 * u * b.abs();
+        let t = gtol + 2.0 * unit::<F>() * b.abs();
         assert!(
             (a - b).abs() <= t,
             "{ctx}: gradient {k}: {a} vs {b} (tol {t})"

@@ -37,17 +37,11 @@ const BLOCK: usize = 64;
 /// go through a blocked loop over tiles of rows and columns that the
 /// compiler vectorises (AVX-512 or AVX2 + FMA where the CPU has them,
 /// detected at run time; portable code otherwise), with the differences
-/// `x_i - y_j` formed directly. Distances are computed in the data type:
-/// for `f64` data the result is exact to `f64` rounding; for `f32` data each
-/// distance has a relative error of about `(d/2 + 2) 2^-24` and short runs
-/// of at most 16 distances are summed in `f32` before the `f64` sums, so
-/// each pair sum is within `(d/2 + 17) 2^-24` of exact (relatively) and
-/// MMD² is within that times `S_xx/N² + S_yy/M² + 2 S_xy/(NM)` (about four
-/// times the mean pair distance) in absolute terms: `1e-6` of the spread
-/// of the data at `d = 16`, which dominates the relative error when MMD² is
-/// small compared with that spread. Samples whose non-zero magnitudes span
-/// more than `2^40` (`f32`) or `2^400` (`f64`) fall back to the generic
-/// loop, which works in `f64` with overflow-safe distances. Other kernels
+/// `x_i - y_j` formed directly, distances and sums in `f64` (`f32` data are
+/// widened, exactly, so `f32` and `f64` data give the same value): the
+/// result is exact to `f64` rounding, as before, and the same bits on every
+/// instruction set with FMA. Data whose non-zero magnitudes span more than
+/// `2^400` keep the generic loop (overflow-safe distances). Other kernels
 /// and `r ≠ 1` use the generic loop, one `f64` kernel evaluation per pair.
 ///
 /// For the Riesz kernel with `r = 1`, the V-statistic is the energy
@@ -141,7 +135,7 @@ fn combine(
 impl<K> Naive<K> {
     /// The prepared fast loops, for the energy kernel on data of a moderate
     /// range of magnitudes.
-    fn energy_plan<F: Float>(&self, x: &Points<'_, F>, y: &Points<'_, F>) -> Option<Plan<F>>
+    fn energy_plan<F: Float>(&self, x: &Points<'_, F>, y: &Points<'_, F>) -> Option<Plan<f64>>
     where
         K: Kernel<F>,
     {
