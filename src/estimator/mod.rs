@@ -10,6 +10,7 @@
 
 pub(crate) mod gemm;
 mod naive;
+mod naive_simd;
 mod random_features;
 mod sliced_sort;
 

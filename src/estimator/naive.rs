@@ -6,6 +6,7 @@
 
 use rayon::prelude::*;
 
+use super::naive_simd::Plan;
 use super::{check_buffer, check_finite, Estimate, MmdEstimator, Statistic};
 use crate::error::Result;
 use crate::float::{sum_in_order, Float};
@@ -26,9 +27,22 @@ const BLOCK: usize = 64;
 /// `M(M-1)`), and the gradient
 /// `∇_{x_i} V = 2/N² Σ_k ∇₁K(x_i,x_k) - 2/(NM) Σ_j ∇₁K(x_i,y_j)`.
 ///
-/// Cost: `O((N+M)² d)` kernel evaluations in `f64` (the within-sample sums
-/// use symmetry), spread over all threads of the current rayon pool; memory
-/// `O((N+M) d)`.
+/// Cost: `O((N+M)² d)`: `N²/2 + M²/2 + N M` kernel evaluations for the
+/// value (the within-sample sums use symmetry), `N² + N M` more for the
+/// gradient, spread over all threads of the current rayon pool; memory
+/// `O((N+M) d)`. Sums are accumulated in `f64` and folded in a fixed order,
+/// so results are the same bits whatever the thread count.
+///
+/// **Energy kernel fast path.** For the Riesz kernel with `r = 1` the pairs
+/// go through a blocked loop over tiles of rows and columns that the
+/// compiler vectorises (AVX-512 or AVX2 + FMA where the CPU has them,
+/// detected at run time; portable code otherwise), with the differences
+/// `x_i - y_j` formed directly, distances and sums in `f64` (`f32` data are
+/// widened, exactly, so `f32` and `f64` data give the same value): the
+/// result is exact to `f64` rounding, as before, and the same bits on every
+/// instruction set with FMA. Data whose non-zero magnitudes span more than
+/// `2^400` keep the generic loop (overflow-safe distances). Other kernels
+/// and `r ≠ 1` use the generic loop, one `f64` kernel evaluation per pair.
 ///
 /// For the Riesz kernel with `r = 1`, the V-statistic is the energy
 /// distance: `dcor.energy_distance(x, y)` gives the same number, and the
@@ -118,6 +132,21 @@ fn combine(
     }
 }
 
+impl<K> Naive<K> {
+    /// The prepared fast loops, for the energy kernel on data of a moderate
+    /// range of magnitudes.
+    fn energy_plan<F: Float>(&self, x: &Points<'_, F>, y: &Points<'_, F>) -> Option<Plan<f64>>
+    where
+        K: Kernel<F>,
+    {
+        if self.kernel.riesz_exponent() == Some(1.0) {
+            Plan::new(x, y)
+        } else {
+            None
+        }
+    }
+}
+
 impl<F: Float, K: Kernel<F>> MmdEstimator<F> for Naive<K> {
     fn name(&self) -> &'static str {
         "naive"
@@ -127,6 +156,14 @@ impl<F: Float, K: Kernel<F>> MmdEstimator<F> for Naive<K> {
         check_pair(x, y)?;
         self.kernel.check_dim(x.d())?;
         check_statistic(stat, x.n(), y.n())?;
+        if let Some(plan) = self.energy_plan(x, y) {
+            let (wx, wy, sxy) = plan.sums();
+            let mmd2 = combine(stat, x.n(), y.n(), wx, wy, sxy);
+            return Ok(Estimate {
+                mmd2: check_finite::<F>("naive", mmd2, &[])?,
+                std_error: None,
+            });
+        }
         let wx = within(&self.kernel, x);
         let wy = within(&self.kernel, y);
         let sxy = cross(&self.kernel, x, y);
@@ -145,6 +182,12 @@ impl<F: Float, K: Kernel<F>> MmdEstimator<F> for Naive<K> {
         let (nf, mf) = (n as f64, m as f64);
         let (wxx, wxy) = (2.0 / (nf * nf), -2.0 / (nf * mf));
         let k = &self.kernel;
+        if let Some(plan) = self.energy_plan(x, y) {
+            let (ox, sxy) = plan.grad(wxx, wxy, out);
+            let wy = plan.within_y();
+            let v = combine(Statistic::V, n, m, (0.0, ox), wy, sxy);
+            return check_finite("naive", v, out);
+        }
         // Per block: (Σ diag, Σ_{i != k} K(x_i, x_k), Σ K(x_i, y_j)).
         let parts: Vec<(f64, f64, f64)> = out
             .par_chunks_mut(BLOCK * d)

@@ -49,6 +49,13 @@ pub trait Kernel<F: Float>: Send + Sync {
         let _ = d;
         Ok(())
     }
+
+    /// `Some(r)` if this kernel is the Riesz kernel `-‖x - y‖^r`, so that
+    /// estimators may use loops specialised to it (the exact estimator has
+    /// a blocked SIMD loop for `r = 1`); `None`, the default, otherwise.
+    fn riesz_exponent(&self) -> Option<f64> {
+        None
+    }
 }
 
 /// Squares of differences above this (or below [`TINY`]) are recomputed with
@@ -140,6 +147,9 @@ impl<F: Float> Kernel<F> for AnyKernel {
     }
     fn check_dim(&self, d: usize) -> Result<()> {
         dispatch!(self, k => Kernel::<F>::check_dim(k, d))
+    }
+    fn riesz_exponent(&self) -> Option<f64> {
+        dispatch!(self, k => Kernel::<F>::riesz_exponent(k))
     }
 }
 

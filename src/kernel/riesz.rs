@@ -88,4 +88,8 @@ impl<F: Float> Kernel<F> for Riesz {
             axpy_unit(w * c, x, y, t, out);
         }
     }
+
+    fn riesz_exponent(&self) -> Option<f64> {
+        Some(self.r)
+    }
 }
