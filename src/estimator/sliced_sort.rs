@@ -20,6 +20,8 @@ use crate::points::{check_pair, Points};
 use crate::sort1d::{check_statistic, energy, pairwise, SliceStats};
 use crate::special::slicing_constant;
 
+mod hadamard;
+
 /// Where the time of one sliced evaluation went (wall time, summed over chunks).
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct Timings {
@@ -224,6 +226,10 @@ impl SlicedSort {
                 estimator: "sliced",
                 what: "more than 2^32 - 1 points in total",
             });
+        }
+        if self.directions.is_none() && self.design == DirectionDesign::Hadamard {
+            // fast transforms instead of the matrix products (sliced_sort/hadamard.rs)
+            return self.run_hadamard(x, y, grad, times, t_start);
         }
         let t0 = Instant::now();
         let dirs = self.directions_for(d)?;
