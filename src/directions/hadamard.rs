@@ -87,31 +87,86 @@ pub(crate) fn fwht(v: &mut [f64]) {
 }
 
 /// The same transform on a tile of `rows x LANES` values, row-major:
-/// every lane (column) is transformed.
+/// every lane (column) is transformed. Two stages per pass (radix 4),
+/// which performs exactly the additions of the radix-2 stages in the same
+/// order, so the bits are those of [`fwht`] lane by lane.
+#[inline(always)]
 fn fwht_tile<F: Float>(tile: &mut [F], rows: usize) {
     debug_assert_eq!(tile.len(), rows * LANES);
-    let mut h = LANES;
     let len = rows * LANES;
-    while h < len {
-        for pair in tile.chunks_exact_mut(2 * h) {
-            let (lo, hi) = pair.split_at_mut(h);
-            for (a, b) in lo.iter_mut().zip(hi.iter_mut()) {
-                let (u, w) = (*a, *b);
-                *a = u + w;
-                *b = u - w;
+    let mut h = LANES;
+    while 4 * h <= len {
+        for quad in tile.chunks_exact_mut(4 * h) {
+            let (ab, cd) = quad.split_at_mut(2 * h);
+            let (a, b) = ab.split_at_mut(h);
+            let (c, d) = cd.split_at_mut(h);
+            for (((a, b), c), d) in a
+                .iter_mut()
+                .zip(b.iter_mut())
+                .zip(c.iter_mut())
+                .zip(d.iter_mut())
+            {
+                let (s0, d0) = (*a + *b, *a - *b);
+                let (s1, d1) = (*c + *d, *c - *d);
+                *a = s0 + s1;
+                *b = d0 + d1;
+                *c = s0 - s1;
+                *d = d0 - d1;
             }
         }
-        h *= 2;
+        h *= 4;
+    }
+    if 2 * h <= len {
+        let (lo, hi) = tile.split_at_mut(h);
+        for (a, b) in lo.iter_mut().zip(hi.iter_mut()) {
+            let (u, w) = (*a, *b);
+            *a = u + w;
+            *b = u - w;
+        }
     }
 }
 
 /// Negate the rows `k` of the tile where `neg[k]`.
+#[inline(always)]
 fn flip_tile<F: Float>(tile: &mut [F], neg: &[bool]) {
     for (row, &s) in tile.chunks_exact_mut(LANES).zip(neg) {
         if s {
             row.iter_mut().for_each(|v| *v = -*v);
         }
     }
+}
+
+/// `H S_b H S_a H` applied to every lane of the tile, `[a, b]` = `signs`.
+#[inline(always)]
+fn transform_tile_generic<F: Float>(tile: &mut [F], rows: usize, signs: [&[bool]; 2]) {
+    fwht_tile(tile, rows);
+    flip_tile(tile, signs[0]);
+    fwht_tile(tile, rows);
+    flip_tile(tile, signs[1]);
+    fwht_tile(tile, rows);
+}
+
+/// [`transform_tile_generic`] compiled for AVX2.
+///
+/// # Safety
+/// The CPU must support AVX2.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+unsafe fn transform_tile_avx2<F: Float>(tile: &mut [F], rows: usize, signs: [&[bool]; 2]) {
+    transform_tile_generic(tile, rows, signs);
+}
+
+/// `H S_b H S_a H` on every lane of the tile, with wider vectors where the
+/// CPU has them. Additions, subtractions and negations are exact IEEE
+/// operations whatever the vector width, so the bits are the same.
+fn transform_tile<F: Float>(tile: &mut [F], rows: usize, signs: [&[bool]; 2]) {
+    #[cfg(target_arch = "x86_64")]
+    if std::is_x86_feature_detected!("avx2") {
+        // SAFETY: AVX2 is available (checked just above).
+        unsafe { transform_tile_avx2(tile, rows, signs) };
+        return;
+    }
+    transform_tile_generic(tile, rows, signs);
 }
 
 fn flip(v: &mut [f64], neg: &[bool]) {
@@ -271,11 +326,7 @@ impl Plan {
                         tile[k * LANES + l] = if s { -v } else { v };
                     }
                 }
-                fwht_tile(tile, big_d);
-                flip_tile(tile, &block.neg[1]);
-                fwht_tile(tile, big_d);
-                flip_tile(tile, &block.neg[2]);
-                fwht_tile(tile, big_d);
+                transform_tile(tile, big_d, [&block.neg[1], &block.neg[2]]);
                 for (q, (row, &wq)) in tile.chunks_exact(LANES).zip(&w).enumerate() {
                     // SAFETY: element q ld + offset + i0 + l, l < lanes,
                     // lies in `out` (assertion above); tile t alone
@@ -318,11 +369,7 @@ impl Plan {
                         *o = v * wq;
                     }
                 }
-                fwht_tile(tile, big_d);
-                flip_tile(tile, &block.neg[2]);
-                fwht_tile(tile, big_d);
-                flip_tile(tile, &block.neg[1]);
-                fwht_tile(tile, big_d);
+                transform_tile(tile, big_d, [&block.neg[2], &block.neg[1]]);
                 for (l, gi) in gblock.chunks_exact_mut(d).enumerate() {
                     for (k, (o, &sg)) in gi.iter_mut().zip(&block.neg[0]).enumerate() {
                         let v = tile[k * LANES + l];
