@@ -401,7 +401,7 @@ mod tests {
     fn hadamard_matrix(n: usize) -> Vec<f64> {
         (0..n * n)
             .map(|i| {
-                if ((i / n) & (i % n)).count_ones() % 2 == 0 {
+                if ((i / n) & (i % n)).count_ones().is_multiple_of(2) {
                     1.0
                 } else {
                     -1.0

@@ -125,7 +125,9 @@ impl SlicedSort {
 
     /// How the directions are drawn from the seed (default
     /// [`DirectionDesign::Iid`]; ignored with given directions). Every
-    /// design keeps the estimate unbiased; the standard error is computed
+    /// design but [`DirectionDesign::Hadamard`] (approximately uniform,
+    /// projected by the fast transform with memory `(N+M) min(D, P)`, see
+    /// its docs) keeps the estimate unbiased; the standard error is computed
     /// as for independent slices, so it does not show the variance
     /// reduction of the coupled designs (it typically overstates their error).
     #[must_use]
