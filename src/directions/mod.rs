@@ -1,18 +1,30 @@
 //! Directions `ξ_1..ξ_P` on the unit sphere `S^{d-1}`, drawn or given.
 //!
-//! Three seeded designs ([`DirectionDesign`]) draw `P` directions in `R^d`:
+//! Four seeded designs ([`DirectionDesign`]) draw `P` directions in `R^d`:
 //!
 //! | design | what | marginal law of each `ξ_p` |
 //! |---|---|---|
 //! | [`DirectionDesign::Iid`] | independent normalised Gaussian vectors | uniform on `S^{d-1}` |
 //! | [`DirectionDesign::Orthogonal`] | stacked independent random orthonormal frames | uniform on `S^{d-1}` |
 //! | [`DirectionDesign::Sobol`] | scrambled Sobol' points through `Φ⁻¹`, normalised | uniform on `S^{d-1}` (averaged over the scrambling) |
+//! | [`DirectionDesign::Hadamard`] | stacked blocks of randomised Hadamard rotations `H S₃ H S₂ H S₁`, rows restricted to `R^d`, normalised | close to uniform, not exactly |
 //!
-//! Every marginal is uniform, so the sliced estimate stays unbiased under
-//! each design; the designs differ in how the directions are coupled, and
+//! The first three have uniform marginals, so the sliced estimate stays
+//! unbiased under them; they differ in how the directions are coupled, and
 //! so in the variance of the average over the `P` slices
-//! (see `docs/slicing-error.md`).
+//! (see `docs/slicing-error.md`). The Hadamard design trades exactness of
+//! the marginal for speed: three rounds of random signs and Walsh-Hadamard
+//! transforms only approximate a random rotation, so each direction is
+//! only approximately uniform and the estimate is not exactly unbiased. In
+//! the study of `docs/slicing-error.md` no bias shows for `d >= 8` (at most
+//! about `10^-3` relative, against a larger slicing error), but in very low
+//! dimension the directions come from a small finite set: in `d = 2` every
+//! one is `(±1, ±1)/√2`, a fixed quadrature whose error no `P` removes.
+//! Use it in high dimension. In exchange [`crate::SlicedSort`] projects on
+//! a block of `D` directions (`D` the smallest power of two `>= d`) by the
+//! fast transform, in `O(D log D)` per point instead of `O(d D)`.
 
+pub(crate) mod hadamard;
 mod iid;
 mod orthogonal;
 mod sobol;
@@ -42,23 +54,33 @@ pub enum DirectionDesign {
     /// through the inverse normal CDF and normalised, see
     /// [`Directions::sobol`]. Dimension at most [`SOBOL_MAX_DIM`].
     Sobol,
+    /// Blocks of `D` (the smallest power of two `>= d`) rows of randomised
+    /// Hadamard rotations `H S₃ H S₂ H S₁ / D^{3/2}` (`H` the Walsh-Hadamard
+    /// matrix, `S_k` random signs), restricted to the first `d` coordinates
+    /// and normalised; independent blocks stacked, the last one truncated,
+    /// see [`Directions::hadamard`]. Approximately, not exactly, uniform
+    /// (meant for high dimension: in `d = 2` only four directions occur);
+    /// [`crate::SlicedSort`] projects on them by the fast transform.
+    Hadamard,
 }
 
 impl DirectionDesign {
-    /// A bare lowercase name: `iid`, `orthogonal`, `sobol`.
+    /// A bare lowercase name: `iid`, `orthogonal`, `sobol`, `hadamard`.
     pub fn name(&self) -> &'static str {
         match self {
             DirectionDesign::Iid => "iid",
             DirectionDesign::Orthogonal => "orthogonal",
             DirectionDesign::Sobol => "sobol",
+            DirectionDesign::Hadamard => "hadamard",
         }
     }
 
     /// All designs, in the order of the table in the module docs.
-    pub const ALL: [DirectionDesign; 3] = [
+    pub const ALL: [DirectionDesign; 4] = [
         DirectionDesign::Iid,
         DirectionDesign::Orthogonal,
         DirectionDesign::Sobol,
+        DirectionDesign::Hadamard,
     ];
 }
 
@@ -71,7 +93,7 @@ impl std::fmt::Display for DirectionDesign {
 impl std::str::FromStr for DirectionDesign {
     type Err = MmdError;
 
-    /// Parse `iid`, `orthogonal` or `sobol`.
+    /// Parse `iid`, `orthogonal`, `sobol` or `hadamard`.
     ///
     /// # Errors
     /// [`MmdError::Unsupported`] for any other name.
@@ -80,9 +102,10 @@ impl std::str::FromStr for DirectionDesign {
             "iid" => Ok(DirectionDesign::Iid),
             "orthogonal" => Ok(DirectionDesign::Orthogonal),
             "sobol" => Ok(DirectionDesign::Sobol),
+            "hadamard" => Ok(DirectionDesign::Hadamard),
             _ => Err(MmdError::Unsupported {
                 estimator: "directions",
-                what: "this design name (expected iid, orthogonal or sobol)",
+                what: "this design name (expected iid, orthogonal, sobol or hadamard)",
             }),
         }
     }
@@ -215,6 +238,7 @@ impl Directions {
             DirectionDesign::Iid => Self::iid(p, d, seed),
             DirectionDesign::Orthogonal => Self::orthogonal(p, d, seed),
             DirectionDesign::Sobol => Self::sobol(p, d, seed),
+            DirectionDesign::Hadamard => Self::hadamard(p, d, seed),
         }
     }
 
@@ -255,6 +279,63 @@ impl Directions {
         Self::check_shape(p, d)?;
         Ok(Directions {
             data: sobol::draw(p, d, seed)?,
+            p,
+            d,
+        })
+    }
+
+    /// `p` directions made of `⌈p/D⌉` independent blocks of randomised
+    /// Hadamard rotations, `D` the smallest power of two `>= d`; the last
+    /// block keeps its first `p mod D` rows.
+    ///
+    /// Block `b` draws three vectors of `D` random signs `S_1, S_2, S_3`
+    /// from stream `2^62 + 2^61 + b` of the seed; with `H` the
+    /// unnormalised Walsh-Hadamard matrix (`H_{jk} = (-1)^{popcount(j & k)}`)
+    /// the block is the orthogonal matrix `R = H S_3 H S_2 H S_1 / D^{3/2}`,
+    /// and direction `p` of the block is the first `d` coordinates of row
+    /// `p` of `R`, normalised. (A point padded with zeros to `R^D` projects
+    /// on row `p` exactly as on the first `d` coordinates, which is what
+    /// lets [`crate::SlicedSort`] project by the fast transform.)
+    ///
+    /// * When `d` is a power of two, no padding: the rows of a block are
+    ///   exactly orthonormal, as with [`Directions::orthogonal`].
+    /// * When `D > d`, the restricted rows are neither unit (they are
+    ///   rescaled) nor exactly orthogonal; a block in which some row keeps
+    ///   less than `10^-4` of its squared norm in the first `d` coordinates
+    ///   is drawn again from the same stream (this happens with positive
+    ///   probability only in tiny dimensions).
+    /// * Three rounds of signs and transforms approximate a Haar rotation
+    ///   without being one: each direction is close to, but not exactly,
+    ///   uniform on the sphere, so the sliced estimate is not exactly
+    ///   unbiased (no bias shows for `d >= 8` in `docs/slicing-error.md`).
+    ///   In very low dimension the rows come from a small finite set: in
+    ///   `d = 2` every direction is `(±1, ±1)/√2`, whatever `P`; in `d = 1`
+    ///   every direction is `±1` (exact there, as any direction).
+    ///
+    /// Drawing materialises the `p x d` rows (`O(p D log D)`); the sliced
+    /// estimator with a drawn Hadamard design never does, it applies the
+    /// transforms to the points.
+    ///
+    /// # Errors
+    /// [`MmdError::InvalidSlices`] if `p = 0`, [`MmdError::ZeroDimension`] if `d = 0`.
+    ///
+    /// # Examples
+    /// ```
+    /// use sliced_mmd::Directions;
+    /// // d = 8 is a power of two: one block is an orthonormal frame
+    /// let h = Directions::hadamard(8, 8, 3)?;
+    /// let dot: f64 = h.row(2).iter().zip(h.row(5)).map(|(a, b)| a * b).sum();
+    /// assert!(dot.abs() < 1e-14);
+    /// // d = 5 pads to D = 8: unit rows, 8 per block
+    /// let h = Directions::hadamard(20, 5, 3)?;
+    /// let norm: f64 = h.row(17).iter().map(|v| v * v).sum::<f64>().sqrt();
+    /// assert!((norm - 1.0).abs() < 1e-14);
+    /// # Ok::<(), sliced_mmd::MmdError>(())
+    /// ```
+    pub fn hadamard(p: usize, d: usize, seed: u64) -> Result<Self> {
+        Self::check_shape(p, d)?;
+        Ok(Directions {
+            data: hadamard::Plan::draw(p, d, seed).materialise(),
             p,
             d,
         })

@@ -21,6 +21,8 @@ use crate::points::{check_pair, Points};
 use crate::sort1d::{check_statistic, energy, pairwise, SliceStats};
 use crate::special::slicing_constant;
 
+mod hadamard;
+
 /// Where the time of one sliced evaluation went (wall time, summed over chunks).
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct Timings {
@@ -148,7 +150,9 @@ impl SlicedSort {
 
     /// How the directions are drawn from the seed (default
     /// [`DirectionDesign::Iid`]; ignored with given directions). Every
-    /// design keeps the estimate unbiased; the standard error is computed
+    /// design but [`DirectionDesign::Hadamard`] (approximately uniform,
+    /// projected by the fast transform with memory `(N+M) min(D, P)`, see
+    /// its docs) keeps the estimate unbiased; the standard error is computed
     /// as for independent slices, so it does not show the variance
     /// reduction of the coupled designs (it typically overstates their error).
     #[must_use]
@@ -253,6 +257,10 @@ impl SlicedSort {
                 estimator: "sliced",
                 what: "more than 2^32 - 1 points in total",
             });
+        }
+        if self.directions.is_none() && self.design == DirectionDesign::Hadamard {
+            // fast transforms instead of the matrix products (sliced_sort/hadamard.rs)
+            return self.run_hadamard(x, y, grad, times, t_start);
         }
         let t0 = Instant::now();
         let dirs = self.directions_for(d)?;

@@ -217,6 +217,9 @@ pub enum DirectionsName {
     Orthogonal,
     /// A scrambled Sobol' sequence through the inverse normal CDF, normalised.
     Sobol,
+    /// Blocks of randomised Hadamard rotations (d padded to a power of two
+    /// D, D directions per block), projected by the fast transform.
+    Hadamard,
 }
 
 /// The precision of the computation.

@@ -318,6 +318,7 @@ pub fn design(name: DirectionsName) -> DirectionDesign {
         DirectionsName::Iid => DirectionDesign::Iid,
         DirectionsName::Orthogonal => DirectionDesign::Orthogonal,
         DirectionsName::Sobol => DirectionDesign::Sobol,
+        DirectionsName::Hadamard => DirectionDesign::Hadamard,
     }
 }
 

@@ -3,7 +3,7 @@
 //! ```text
 //! smmd mmd  X Y [--kernel riesz|gaussian|laplace] [--r R] [--sigma S]
 //!               [--estimator auto|naive|sliced|features] [--slices P] [--features D]
-//!               [--directions iid|orthogonal|sobol] [--seed S] [--unbiased]
+//!               [--directions iid|orthogonal|sobol|hadamard] [--seed S] [--unbiased]
 //!               [--dtype f32|f64] [--threads T] [--repeat K] [--json]
 //! smmd grad X Y [same options] --out G.npy [--json]
 //! smmd test X Y [--permutations B] [--alpha A] [--quiet] [same options] [--json]

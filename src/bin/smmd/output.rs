@@ -23,7 +23,7 @@ pub struct Report {
     pub slices: Option<usize>,
     /// Number of random features, for the features estimator.
     pub features: Option<usize>,
-    /// Direction design (`iid`, `orthogonal`, `sobol`), for the sliced estimator.
+    /// Direction design (`iid`, `orthogonal`, `sobol`, `hadamard`), for the sliced estimator.
     pub directions: Option<&'static str>,
     /// The first seed.
     pub seed: u64,
