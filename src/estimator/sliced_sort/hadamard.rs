@@ -18,11 +18,12 @@
 //!
 //! [`Directions::hadamard`]: crate::Directions::hadamard
 
+use std::sync::Mutex;
 use std::time::Instant;
 
 use rayon::prelude::*;
 
-use super::{SlicedSort, Timings};
+use super::{buffers, SlicedSort, Timings};
 use crate::directions::hadamard::Plan;
 use crate::error::Result;
 use crate::float::Float;
@@ -55,6 +56,11 @@ impl SlicedSort {
             g.iter_mut().for_each(|v| *v = F::zero());
         }
         let mut stats = Vec::with_capacity(p);
+        // sort buffers, one set per worker thread, kept across blocks
+        let pool: Vec<Mutex<energy::Buffers<F>>> = (0..rayon::current_num_threads())
+            .map(|_| Mutex::default())
+            .collect();
+        let energy_kernel = self.kernel.r() == 1.0;
         for b in 0..plan.blocks() {
             let (start, end) = plan.block_range(b);
             let proj_b = &mut proj[..(end - start) * l];
@@ -66,14 +72,19 @@ impl SlicedSort {
             if let Some(g) = grad.as_deref_mut() {
                 let block_stats: Vec<SliceStats> = proj_b
                     .par_chunks_mut(l)
-                    .map_init(
-                        || (energy::Buffers::<F>::default(), Vec::new()),
-                        |(bufs, vals), slice| {
+                    .map_init(Vec::new, |vals, slice| {
+                        let mut bufs = buffers(&pool);
+                        if energy_kernel {
+                            // the sorted items are all the walk needs: the
+                            // slice's gradient can overwrite its values
+                            energy::sort_items(slice, &mut bufs);
+                            energy::walk(&mut bufs, n, m, Some((&mut slice[..n], scale)))
+                        } else {
                             vals.clear();
                             vals.extend_from_slice(slice);
-                            self.slice_stats(vals, n, bufs, Some((&mut slice[..n], scale)))
-                        },
-                    )
+                            self.slice_stats(vals, n, &mut bufs, Some((&mut slice[..n], scale)))
+                        }
+                    })
                     .collect();
                 stats.extend(block_stats);
                 let t2 = Instant::now();
@@ -83,9 +94,7 @@ impl SlicedSort {
             } else {
                 let block_stats: Vec<SliceStats> = proj_b
                     .par_chunks(l)
-                    .map_init(energy::Buffers::<F>::default, |bufs, vals| {
-                        self.slice_stats(vals, n, bufs, None)
-                    })
+                    .map(|vals| self.slice_stats(vals, n, &mut buffers(&pool), None))
                     .collect();
                 stats.extend(block_stats);
                 times.sort += t1.elapsed();
