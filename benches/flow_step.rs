@@ -12,7 +12,7 @@
 //! ```text
 //! cargo bench --bench flow_step
 //! cargo bench --bench flow_step -- flagship
-//! python3 ../shared/bench/limit.py     # or any run of the same NumPy step: the hardware limit to compare with
+//! python3 scripts/limit.py     # the hardware limit of the flagship step, to compare with (needs numpy)
 //! ```
 
 use std::hint::black_box;

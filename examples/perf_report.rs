@@ -6,12 +6,12 @@
 //! cargo run --release --example perf_report -- [--n 20000] [--m 20000] [--d 784] [--p 1000]
 //!     [--dtype f32|f64] [--repeats 3] [--chunk C] [--directions iid|orthogonal|sobol|hadamard]
 //!     [--limit FILE]
-//! python3 limit.py > limit.txt && cargo run --release --example perf_report -- --limit limit.txt
+//! python3 scripts/limit.py > limit.txt && cargo run --release --example perf_report -- --limit limit.txt
 //! ```
 //!
 //! The ratio `total / (projection + back-projection)` is what the crate adds
 //! on top of the two matrix products, measured in the same run. With
-//! `--limit FILE` (the output of the NumPy/OpenBLAS script `limit.py`, or
+//! `--limit FILE` (the output of the NumPy/OpenBLAS script `scripts/limit.py`, or
 //! `-` for standard input), the table ends with the ratio of the crate's
 //! step to that hardware limit: run both one after the other on the same
 //! machine.
