@@ -7,24 +7,17 @@
 //! cargo bench --bench estimators -- flagship
 //! ```
 
+mod common;
+
 use std::hint::black_box;
 use std::time::Duration;
 
+use common::gaussian;
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
-use rand::SeedableRng;
-use rand_distr::{Distribution, StandardNormal};
-use sliced_mmd::{Float, MmdEstimator, Naive, Points, Riesz, SlicedSort};
+use sliced_mmd::{Float, MmdEstimator, Naive, Riesz, SlicedSort};
 
 const D: usize = 16;
 const P: usize = 100;
-
-fn gaussian<F: Float>(rows: usize, d: usize, shift: f64, seed: u64) -> Points<'static, F> {
-    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed);
-    let data = (0..rows * d)
-        .map(|_| F::from_f64(Distribution::<f64>::sample(&StandardNormal, &mut rng) + shift))
-        .collect::<Vec<F>>();
-    Points::from_vec(data, rows, d).expect("finite data")
-}
 
 fn bench_precision<F: Float>(c: &mut Criterion) {
     let mut group = c.benchmark_group(format!("estimators/{}", F::NAME));

@@ -15,22 +15,15 @@
 //! python3 scripts/limit.py     # the hardware limit of the flagship step, to compare with (needs numpy)
 //! ```
 
+mod common;
+
 use std::hint::black_box;
 use std::time::Duration;
 
+use common::gaussian;
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
-use rand::SeedableRng;
-use rand_distr::{Distribution, StandardNormal};
 use sliced_mmd::sort1d::sort_order;
-use sliced_mmd::{DirectionDesign, Float, MmdEstimator, Points, SlicedSort};
-
-fn gaussian<F: Float>(rows: usize, d: usize, shift: f64, seed: u64) -> Points<'static, F> {
-    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed);
-    let data = (0..rows * d)
-        .map(|_| F::from_f64(Distribution::<f64>::sample(&StandardNormal, &mut rng) + shift))
-        .collect::<Vec<F>>();
-    Points::from_vec(data, rows, d).expect("finite data")
-}
+use sliced_mmd::{DirectionDesign, Float, MmdEstimator, SlicedSort};
 
 fn gradient(c: &mut Criterion, name: &str, n: usize, d: usize, p: usize, design: DirectionDesign) {
     let x = gaussian::<f32>(n, d, 0.0, 1);

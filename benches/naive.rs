@@ -12,24 +12,17 @@
 //! gradient evaluates `N² + N M` pairs twice over (distance, then direction)
 //! plus `M²/2` for the value of the second sample.
 
+mod common;
+
 use std::hint::black_box;
 use std::time::Duration;
 
+use common::gaussian;
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
-use rand::SeedableRng;
-use rand_distr::{Distribution, StandardNormal};
-use sliced_mmd::{Float, MmdEstimator, Naive, Points, Riesz};
+use sliced_mmd::{Float, MmdEstimator, Naive, Riesz};
 
 const N: usize = 5000;
 const D: usize = 16;
-
-fn gaussian<F: Float>(rows: usize, d: usize, shift: f64, seed: u64) -> Points<'static, F> {
-    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed);
-    let data = (0..rows * d)
-        .map(|_| F::from_f64(Distribution::<f64>::sample(&StandardNormal, &mut rng) + shift))
-        .collect::<Vec<F>>();
-    Points::from_vec(data, rows, d).expect("finite data")
-}
 
 fn bench_precision<F: Float>(c: &mut Criterion) {
     let mut group = c.benchmark_group(format!("naive/{}", F::NAME));

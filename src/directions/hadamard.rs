@@ -32,6 +32,7 @@
 use rand::Rng as _;
 use rayon::prelude::*;
 
+use crate::estimator::gemm::SendPtr;
 use crate::float::Float;
 use crate::rng::substream;
 
@@ -378,19 +379,6 @@ impl Plan {
                 }
             },
         );
-    }
-}
-
-#[derive(Clone, Copy)]
-struct SendPtr<F>(*mut F);
-// SAFETY: tasks write disjoint elements through the pointer (see `project`).
-unsafe impl<F> Send for SendPtr<F> {}
-unsafe impl<F> Sync for SendPtr<F> {}
-
-impl<F> SendPtr<F> {
-    /// The pointer (a method, so that closures capture the `Send` wrapper).
-    fn get(self) -> *mut F {
-        self.0
     }
 }
 

@@ -13,15 +13,18 @@ use crate::float::Float;
 /// Rows of the left factor per parallel task.
 const ROWS: usize = 256;
 
+/// A raw pointer that parallel tasks may share, for tasks that write
+/// disjoint elements of one buffer (each user says why its writes are
+/// disjoint).
 #[derive(Clone, Copy)]
-struct SendPtr<F>(*mut F);
-// SAFETY: tasks write disjoint elements through the pointer (see `project`).
+pub(crate) struct SendPtr<F>(pub(crate) *mut F);
+// SAFETY: users only write disjoint elements through the pointer.
 unsafe impl<F> Send for SendPtr<F> {}
 unsafe impl<F> Sync for SendPtr<F> {}
 
 impl<F> SendPtr<F> {
     /// The pointer (a method, so that closures capture the `Send` wrapper).
-    fn get(self) -> *mut F {
+    pub(crate) fn get(self) -> *mut F {
         self.0
     }
 }
