@@ -1,8 +1,9 @@
 //! The `smmd` binary, run on small files.
 #![cfg(feature = "cli")]
 
+mod smmd_bin;
+
 use std::path::PathBuf;
-use std::process::Command;
 
 use serde_json::Value;
 use sliced_mmd::io::{read_points, write_npy};
@@ -11,26 +12,7 @@ use sliced_mmd::{
     DirectionDesign, Gaussian, Laplace, MmdEstimator, Naive, Points, RandomFeatures, Riesz,
     SlicedSort, Statistic,
 };
-
-struct Out {
-    ok: bool,
-    code: Option<i32>,
-    stdout: String,
-    stderr: String,
-}
-
-fn smmd(args: &[&str]) -> Out {
-    let o = Command::new(env!("CARGO_BIN_EXE_smmd"))
-        .args(args)
-        .output()
-        .expect("run smmd");
-    Out {
-        ok: o.status.success(),
-        code: o.status.code(),
-        stdout: String::from_utf8_lossy(&o.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
-    }
-}
+use smmd_bin::smmd;
 
 fn json(args: &[&str]) -> Value {
     let o = smmd(args);

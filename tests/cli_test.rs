@@ -1,8 +1,9 @@
 //! `smmd test`, run on small files.
 #![cfg(feature = "cli")]
 
+mod smmd_bin;
+
 use std::path::PathBuf;
-use std::process::Command;
 
 use serde_json::Value;
 use sliced_mmd::io::write_npy;
@@ -10,15 +11,8 @@ use sliced_mmd::two_sample::PermutationTest;
 use sliced_mmd::{Estimator, Naive, Points, Riesz, SlicedSort, Statistic};
 
 fn smmd(args: &[&str]) -> (bool, String, String) {
-    let o = Command::new(env!("CARGO_BIN_EXE_smmd"))
-        .args(args)
-        .output()
-        .expect("run smmd");
-    (
-        o.status.success(),
-        String::from_utf8_lossy(&o.stdout).into_owned(),
-        String::from_utf8_lossy(&o.stderr).into_owned(),
-    )
+    let o = smmd_bin::smmd(args);
+    (o.ok, o.stdout, o.stderr)
 }
 
 /// Deterministic values in [0, 1).

@@ -284,9 +284,7 @@ impl SlicedSort {
         }
         let mut stats = Vec::with_capacity(p);
         // sort buffers, one set per worker thread, kept across chunks
-        let pool: Vec<Mutex<energy::Buffers<F>>> = (0..rayon::current_num_threads())
-            .map(|_| Mutex::default())
-            .collect();
+        let pool = buffer_pool::<F>();
         let mut start = 0;
         while start < p {
             let end = (start + chunk).min(p);
@@ -372,6 +370,14 @@ impl SlicedSort {
         check_finite::<F>("sliced", est.mmd2, &[])?;
         Ok((est, times))
     }
+}
+
+/// One set of sort buffers per thread of the current rayon pool, for
+/// [`buffers`].
+fn buffer_pool<F: Float>() -> Vec<Mutex<energy::Buffers<F>>> {
+    (0..rayon::current_num_threads())
+        .map(|_| Mutex::default())
+        .collect()
 }
 
 /// The sort buffers of the calling worker thread (each thread has its own

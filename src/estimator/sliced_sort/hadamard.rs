@@ -18,12 +18,11 @@
 //!
 //! [`Directions::hadamard`]: crate::Directions::hadamard
 
-use std::sync::Mutex;
 use std::time::Instant;
 
 use rayon::prelude::*;
 
-use super::{buffers, SlicedSort, Timings};
+use super::{buffer_pool, buffers, SlicedSort, Timings};
 use crate::directions::hadamard::Plan;
 use crate::error::Result;
 use crate::float::Float;
@@ -57,9 +56,7 @@ impl SlicedSort {
         }
         let mut stats = Vec::with_capacity(p);
         // sort buffers, one set per worker thread, kept across blocks
-        let pool: Vec<Mutex<energy::Buffers<F>>> = (0..rayon::current_num_threads())
-            .map(|_| Mutex::default())
-            .collect();
+        let pool = buffer_pool::<F>();
         let energy_kernel = self.kernel.r() == 1.0;
         for b in 0..plan.blocks() {
             let (start, end) = plan.block_range(b);
