@@ -1,0 +1,296 @@
+//! Training a chain, reloading it, sampling from it.
+
+use std::path::Path;
+
+use sliced_mmd::flow::shapes;
+use smmd_generative::chain::{Manifest, Noise};
+use smmd_generative::eval::energy_distance;
+use smmd_generative::net::FitOptions;
+use smmd_generative::{train, Chain, TrainConfig, TrainData};
+
+fn rings(n: usize, seed: u64) -> Vec<f32> {
+    shapes::generate("rings", n, seed)
+        .unwrap()
+        .into_iter()
+        .map(|v| v as f32)
+        .collect()
+}
+
+/// A thin ring: radius 2, radial standard deviation 0.1, around the
+/// uniform noise on [-1, 1]^2.
+fn ring(n: usize, seed: u64) -> Vec<f32> {
+    use rand::RngExt;
+    use rand_distr::{Distribution, StandardNormal};
+    let mut rng = sliced_mmd::rng::substream(seed, 0);
+    (0..n)
+        .flat_map(|_| {
+            let k: f32 = rng.random::<f32>() * std::f32::consts::TAU;
+            let r = 2.0
+                + 0.1 * <StandardNormal as Distribution<f32>>::sample(&StandardNormal, &mut rng);
+            [r * k.cos(), r * k.sin()]
+        })
+        .collect()
+}
+
+fn toy_config() -> TrainConfig {
+    TrainConfig {
+        particles: 1500,
+        slices: 100,
+        step_size: 0.02,
+        momentum: 0.7,
+        blocks: 6,
+        first_steps: 15,
+        growth: 1.3,
+        hidden: 64,
+        layers: 2,
+        fit: FitOptions {
+            epochs: 40,
+            batch: 100,
+            ..FitOptions::default()
+        },
+        ..TrainConfig::default()
+    }
+}
+
+fn train_toy(dir: &Path) -> Chain {
+    let data = ring(2000, 1);
+    let values = TrainData {
+        values: &data,
+        n: 2000,
+        dim: 2,
+        image: None,
+        name: "ring",
+    };
+    let cfg = TrainConfig {
+        particles: 2000,
+        step_size: 0.05,
+        blocks: 8,
+        first_steps: 20,
+        noise: Some(Noise {
+            low: -1.0,
+            high: 1.0,
+        }),
+        hidden: 128,
+        layers: 3,
+        fit: FitOptions {
+            epochs: 100,
+            batch: 100,
+            ..FitOptions::default()
+        },
+        ..toy_config()
+    };
+    train(values, &cfg, dir, &mut |_| {}).unwrap()
+}
+
+#[test]
+fn learned_chain_brings_fresh_noise_ten_times_closer_to_a_2d_target() {
+    let dir = tempfile::tempdir().unwrap();
+    let chain = train_toy(dir.path());
+    // fresh noise and a fresh sample of the target, neither seen in training
+    let count = 2000;
+    let target = ring(count, 99);
+    let noise = chain.noise(count, 12345).unwrap();
+    let samples = chain.push(noise.clone(), count).unwrap();
+    let before = energy_distance(&noise, &target, 2).unwrap();
+    let after = energy_distance(&samples, &target, 2).unwrap();
+    // the floor: two independent samples of the target
+    let floor = energy_distance(&ring(count, 7), &target, 2).unwrap();
+    eprintln!("energy distance: noise {before:.4e}, chain {after:.4e}, target floor {floor:.4e}");
+    assert!(
+        after * 10.0 <= before,
+        "noise {before:.4e} -> samples {after:.4e}"
+    );
+
+    // the manifest records every block
+    let m = chain.manifest();
+    assert_eq!(m.networks(), 8);
+    let steps: Vec<usize> = m.stages[0].nets.iter().map(|r| r.flow_steps).collect();
+    let cfg = TrainConfig {
+        first_steps: 20,
+        ..toy_config()
+    };
+    assert_eq!(steps, (0..8).map(|k| cfg.steps(k)).collect::<Vec<_>>());
+    assert!(steps.windows(2).all(|w| w[1] > w[0]), "{steps:?}");
+}
+
+#[test]
+fn chain_reloads_and_samples_deterministically_from_its_seed() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = rings(400, 3);
+    let cfg = TrainConfig {
+        particles: 400,
+        blocks: 2,
+        first_steps: 5,
+        hidden: 16,
+        fit: FitOptions {
+            epochs: 3,
+            batch: 64,
+            ..FitOptions::default()
+        },
+        ..toy_config()
+    };
+    let trained = train(
+        TrainData {
+            values: &data,
+            n: 400,
+            dim: 2,
+            image: None,
+            name: "rings",
+        },
+        &cfg,
+        dir.path(),
+        &mut |_| {},
+    )
+    .unwrap();
+    let loaded = Chain::load(dir.path()).unwrap();
+    assert_eq!(loaded.manifest(), trained.manifest());
+    let bits = |v: Vec<f32>| v.into_iter().map(f32::to_bits).collect::<Vec<_>>();
+    let a = bits(trained.sample(500, 9).unwrap());
+    assert_eq!(
+        a,
+        bits(loaded.sample(500, 9).unwrap()),
+        "reloaded chain differs"
+    );
+    assert_eq!(a, bits(loaded.sample(500, 9).unwrap()), "same seed differs");
+    assert_ne!(a, bits(loaded.sample(500, 10).unwrap()), "other seed equal");
+    // whatever the number of threads
+    for threads in [1, 2, 3] {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap();
+        let b = pool.install(|| bits(loaded.sample(500, 9).unwrap()));
+        assert_eq!(a, b, "{threads} threads");
+    }
+    // the first rows do not depend on how many are drawn
+    assert_eq!(&a[..20], &bits(loaded.sample(10, 9).unwrap())[..]);
+
+    // training itself is reproducible
+    let dir2 = tempfile::tempdir().unwrap();
+    let again = train(
+        TrainData {
+            values: &data,
+            n: 400,
+            dim: 2,
+            image: None,
+            name: "rings",
+        },
+        &cfg,
+        dir2.path(),
+        &mut |_| {},
+    )
+    .unwrap();
+    assert_eq!(a, bits(again.sample(500, 9).unwrap()));
+}
+
+#[test]
+fn broken_model_folders_are_clear_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let e = Chain::load(dir.path()).unwrap_err().to_string();
+    assert!(e.contains("manifest.json"), "{e}");
+    std::fs::write(dir.path().join("manifest.json"), "{\"version\": 1}").unwrap();
+    let e = Chain::load(dir.path()).unwrap_err().to_string();
+    assert!(e.contains("not a valid manifest"), "{e}");
+
+    // a real manifest whose weights file is gone
+    let data = rings(200, 3);
+    let cfg = TrainConfig {
+        particles: 200,
+        blocks: 1,
+        first_steps: 2,
+        hidden: 8,
+        fit: FitOptions {
+            epochs: 1,
+            batch: 50,
+            ..FitOptions::default()
+        },
+        ..toy_config()
+    };
+    let model = tempfile::tempdir().unwrap();
+    train(
+        TrainData {
+            values: &data,
+            n: 200,
+            dim: 2,
+            image: None,
+            name: "rings",
+        },
+        &cfg,
+        model.path(),
+        &mut |_| {},
+    )
+    .unwrap();
+    let m = Manifest::read(model.path()).unwrap();
+    std::fs::remove_file(model.path().join(&m.stages[0].nets[0].file)).unwrap();
+    let e = Chain::load(model.path()).unwrap_err().to_string();
+    assert!(e.contains("stage0-block00.safetensors"), "{e}");
+
+    // a manifest from a newer format
+    let mut newer = m.clone();
+    newer.version = 99;
+    newer.write(model.path()).unwrap();
+    let e = Chain::load(model.path()).unwrap_err().to_string();
+    assert!(e.contains("version 99"), "{e}");
+}
+
+#[test]
+fn bad_training_options_are_errors() {
+    let data = rings(100, 3);
+    let values = TrainData {
+        values: &data,
+        n: 100,
+        dim: 2,
+        image: None,
+        name: "rings",
+    };
+    let dir = tempfile::tempdir().unwrap();
+    for (cfg, needle) in [
+        (
+            TrainConfig {
+                particles: 0,
+                ..toy_config()
+            },
+            "particles",
+        ),
+        (
+            TrainConfig {
+                momentum: 1.0,
+                ..toy_config()
+            },
+            "momentum",
+        ),
+        (
+            TrainConfig {
+                growth: 0.5,
+                ..toy_config()
+            },
+            "growth",
+        ),
+        (
+            TrainConfig {
+                pyramid: vec![2, 1],
+                ..toy_config()
+            },
+            "pyramid",
+        ),
+        (
+            TrainConfig {
+                local_slices: 10,
+                ..toy_config()
+            },
+            "patch",
+        ),
+        (
+            TrainConfig {
+                pyramid: vec![1, 2],
+                ..toy_config()
+            },
+            "pyramid",
+        ),
+    ] {
+        let e = train(values, &cfg, dir.path(), &mut |_| {})
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains(needle), "{needle}: {e}");
+    }
+}
