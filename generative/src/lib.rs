@@ -59,3 +59,8 @@ pub mod train;
 pub use chain::{Chain, Manifest};
 pub use error::{GenError, Result};
 pub use train::{train, BlockReport, TrainConfig, TrainData};
+
+/// The Rust examples of `docs/generative.md`, run as doc tests.
+#[cfg(doctest)]
+#[doc = include_str!("../../docs/generative.md")]
+pub struct GenerativeGuide;
