@@ -4,7 +4,9 @@
 //! * `flow_step/flagship`: one sliced-sort gradient, N = M = 20000,
 //!   d = 784, P = 1000 directions drawn from the seed in the call, f32.
 //! * `flow_step/sort`: one slice, 40000 normal `f32` values: the crate's
-//!   radix argsort ([`sliced_mmd::sort1d::sort_order`]) against the
+//!   radix argsort ([`sliced_mmd::sort1d::ArgSorter`] with its buffers
+//!   reused, as in the estimator, and [`sliced_mmd::sort1d::sort_order`],
+//!   which allocates every call) against the
 //!   standard library's `sort_unstable_by(f32::total_cmp)` on the bare
 //!   values and `sort_unstable_by_key` on `(key, index)` pairs.
 //! * `flow_step/million`: the gradient at N = M = 10^6, d = 16, P = 100, f32.
@@ -22,7 +24,7 @@ use std::time::Duration;
 
 use common::gaussian;
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
-use sliced_mmd::sort1d::sort_order;
+use sliced_mmd::sort1d::{sort_order, ArgSorter};
 use sliced_mmd::{DirectionDesign, Float, MmdEstimator, SlicedSort};
 
 fn gradient(c: &mut Criterion, name: &str, n: usize, d: usize, p: usize, design: DirectionDesign) {
@@ -45,7 +47,11 @@ fn sort(c: &mut Criterion) {
     let vals: Vec<f32> = gaussian::<f32>(len, 1, 0.0, 4).as_slice().to_vec();
     let mut group = c.benchmark_group("flow_step/sort");
     group.throughput(Throughput::Elements(len as u64));
-    group.bench_function("radix argsort (crate)", |b| {
+    let mut sorter = ArgSorter::new();
+    group.bench_function("radix argsort (crate), buffers reused", |b| {
+        b.iter(|| black_box(sorter.sort(black_box(&vals)).expect("finite")[0]))
+    });
+    group.bench_function("radix argsort (crate), fresh buffers", |b| {
         b.iter(|| black_box(sort_order(black_box(&vals)).expect("finite")))
     });
     group.bench_function("sort_unstable_by(total_cmp), values only", |b| {

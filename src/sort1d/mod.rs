@@ -107,14 +107,66 @@ pub fn riesz_mmd2_1d<F: Float>(x: &[F], y: &[F], kernel: Riesz) -> Result<f64> {
 /// # Ok::<(), sliced_mmd::MmdError>(())
 /// ```
 pub fn sort_order<F: Float>(values: &[F]) -> Result<Vec<u32>> {
-    crate::Points::from_1d(values)?;
-    if u32::try_from(values.len()).is_err() {
-        return Err(MmdError::Unsupported {
-            estimator: "sort_order",
-            what: "more than 2^32 - 1 values",
-        });
+    Ok(ArgSorter::new().sort(values)?.to_vec())
+}
+
+/// [`sort_order`] with buffers kept from call to call: sorting many slices
+/// of similar length allocates nothing after the first, as in the sliced
+/// estimator, where each worker thread keeps one set of sort buffers.
+///
+/// # Examples
+/// ```
+/// use sliced_mmd::sort1d::ArgSorter;
+/// let mut sorter = ArgSorter::<f64>::new();
+/// assert_eq!(sorter.sort(&[3.0, 1.0, 2.0])?, &[1, 2, 0]);
+/// assert_eq!(sorter.sort(&[0.5, -0.5])?, &[1, 0]);
+/// # Ok::<(), sliced_mmd::MmdError>(())
+/// ```
+pub struct ArgSorter<F: Float> {
+    bufs: energy::Buffers<F>,
+    order: Vec<u32>,
+}
+
+impl<F: Float> std::fmt::Debug for ArgSorter<F> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ArgSorter")
+            .field("capacity", &self.order.capacity())
+            .finish()
     }
-    let mut bufs = energy::Buffers::<F>::default();
-    energy::sort_items(values, &mut bufs);
-    Ok(bufs.items.iter().map(|&it| F::item_index(it)).collect())
+}
+
+impl<F: Float> Default for ArgSorter<F> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<F: Float> ArgSorter<F> {
+    /// A sorter with empty buffers.
+    pub fn new() -> Self {
+        ArgSorter {
+            bufs: energy::Buffers::default(),
+            order: Vec::new(),
+        }
+    }
+
+    /// The permutation that sorts `values`, as [`sort_order`] defines it,
+    /// borrowed from the sorter until the next call.
+    ///
+    /// # Errors
+    /// As [`sort_order`].
+    pub fn sort(&mut self, values: &[F]) -> Result<&[u32]> {
+        crate::Points::from_1d(values)?;
+        if u32::try_from(values.len()).is_err() {
+            return Err(MmdError::Unsupported {
+                estimator: "sort_order",
+                what: "more than 2^32 - 1 values",
+            });
+        }
+        energy::sort_items(values, &mut self.bufs);
+        self.order.clear();
+        self.order
+            .extend(self.bufs.items.iter().map(|&it| F::item_index(it)));
+        Ok(&self.order)
+    }
 }
