@@ -39,87 +39,113 @@ pub(crate) fn sort_items<F: Float>(vals: &[F], bufs: &mut Buffers<F>) {
 ///
 /// Gradient (when `grad = Some((g, scale))`): for each point `x_i`,
 /// `g[i] = scale * ( 2/(NM) (#{y < x_i} - #{y > x_i}) - 2/N² (#{x < x_i} - #{x > x_i}) )`.
+/// The within-sample sums serve the U-statistic only, which has no
+/// gradient: along with a gradient they are not computed (`NaN`).
 ///
 /// The loop has no branch that depends on which sample an item comes from
 /// (such a branch is taken at random and mispredicted half the time):
 /// counts add the comparison `index < n`, and the gradient is written for
 /// every item, those of Y into one spare slot at the end of a buffer.
+/// Counts are integers, converted to `f64` (exactly) where they are used.
 pub(crate) fn walk<F: Float>(
     bufs: &mut Buffers<F>,
     n: usize,
     m: usize,
     grad: Option<(&mut [F], f64)>,
 ) -> SliceStats {
-    let items = &bufs.items[..];
+    debug_assert_eq!(bufs.items.len(), n + m);
+    match grad {
+        Some((g, scale)) => {
+            // every slot below n is written by the walk (each point of X once)
+            let gbuf = &mut bufs.grad;
+            gbuf.truncate(n + 1);
+            gbuf.resize(n + 1, F::zero());
+            let stats = walk_impl::<F, true>(&bufs.items, n, m, gbuf, scale);
+            g.copy_from_slice(&gbuf[..n]);
+            stats
+        }
+        None => walk_impl::<F, false>(&bufs.items, n, m, &mut [], 0.0),
+    }
+}
+
+/// The loop of [`walk`]: with `GRAD` the gradient into `gbuf` (`n + 1`
+/// slots) and `v` only; without, `v`, `sxx` and `syy`.
+#[inline(always)]
+fn walk_impl<F: Float, const GRAD: bool>(
+    items: &[F::SortItem],
+    n: usize,
+    m: usize,
+    gbuf: &mut [F],
+    scale: f64,
+) -> SliceStats {
     let len = items.len();
-    debug_assert_eq!(len, n + m);
     let (nf, mf) = (n as f64, m as f64);
     let (inv_n, inv_m) = (1.0 / nf, 1.0 / mf);
     let n32 = n as u32;
-    let want_grad = grad.is_some();
-    let scale = grad.as_ref().map_or(0.0, |g| g.1);
     let (c_xy, c_xx) = (2.0 / (nf * mf), 2.0 / (nf * nf));
-    let gbuf = &mut bufs.grad;
-    if want_grad {
-        // every slot below n is written below (each point of X once)
-        gbuf.truncate(n + 1);
-        gbuf.resize(n + 1, F::zero());
-    }
-    // counts kept as exact integers in f64 (conversions from u64 cost
-    // several instructions on baseline x86-64, from u32 one)
-    let (mut cx, mut cy) = (0.0f64, 0.0f64);
+    // items of X and in all before the current tie group (len < 2^32)
+    let (mut cx, mut done) = (0u32, 0u32);
     let (mut v, mut a, mut b) = (0.0f64, 0.0f64, 0.0f64);
     let mut i = 0;
     let mut key = if len > 0 { F::item_key(items[0]) } else { 0 };
     let mut value = F::from_sort_key(key).as_f64();
     while i < len {
-        // the tie group items[i..j] (almost always a single item)
+        // the tie group items[i..j]: almost always the single item i
         let mut j = i + 1;
-        while j < len && F::item_key(items[j]) == key {
-            j += 1;
-        }
-        let group = &items[i..j];
-        let gx_n: u32 = group
-            .iter()
-            .map(|&e| u32::from(F::item_index(e) < n32))
-            .sum();
-        let gx = f64::from(gx_n);
-        let gy = f64::from((j - i) as u32 - gx_n);
-        if want_grad {
-            // #{y < x} - #{y > x} = 2 cy + gy - m, likewise for x (exact
-            // integers in f64)
-            let dy = 2.0 * cy + gy - mf;
-            let dx = 2.0 * cx + gx - nf;
+        let mut next_key = if j < len { F::item_key(items[j]) } else { !key };
+        let gx_n: u32 = if next_key != key {
+            u32::from(F::item_index(items[i]) < n32)
+        } else {
+            while j < len && next_key == key {
+                j += 1;
+                next_key = if j < len { F::item_key(items[j]) } else { !key };
+            }
+            items[i..j]
+                .iter()
+                .map(|&e| u32::from(F::item_index(e) < n32))
+                .sum()
+        };
+        let g_n = (j - i) as u32;
+        if GRAD {
+            // #{y < x} - #{y > x} = 2 cy + gy - m, likewise for x: exact
+            // integers (|.| < 2^33), exactly converted
+            let cy = done - cx;
+            let gy_n = g_n - gx_n;
+            let dy = (2 * i64::from(cy) + i64::from(gy_n) - m as i64) as f64;
+            let dx = (2 * i64::from(cx) + i64::from(gx_n) - n as i64) as f64;
             let val = F::from_f64((c_xy * dy - c_xx * dx) * scale);
-            for &e in group {
+            for &e in &items[i..j] {
                 let idx = F::item_index(e).min(n32) as usize;
                 // SAFETY: idx <= n < gbuf.len() = n + 1
                 unsafe { *gbuf.get_unchecked_mut(idx) = val };
             }
         }
-        cx += gx;
-        cy += gy;
+        cx += gx_n;
+        done += g_n;
         if j < len {
-            let next_key = F::item_key(items[j]);
             let next = F::from_sort_key(next_key).as_f64();
             let gap = next - value;
-            let fx = cx * inv_n;
-            let fy = cy * inv_m;
+            let fx = f64::from(cx) * inv_n;
+            let fy = f64::from(done - cx) * inv_m;
             let diff = fx - fy;
             v += gap * diff * diff;
-            a += gap * fx * (1.0 - fx);
-            b += gap * fy * (1.0 - fy);
+            if !GRAD {
+                a += gap * fx * (1.0 - fx);
+                b += gap * fy * (1.0 - fy);
+            }
             key = next_key;
             value = next;
         }
         i = j;
     }
-    if let Some((g, _)) = grad {
-        g.copy_from_slice(&gbuf[..n]);
-    }
+    let (sxx, syy) = if GRAD {
+        (f64::NAN, f64::NAN)
+    } else {
+        (2.0 * a, 2.0 * b)
+    };
     SliceStats {
         v: 2.0 * v,
-        sxx: 2.0 * a,
-        syy: 2.0 * b,
+        sxx,
+        syy,
     }
 }
