@@ -346,6 +346,20 @@ fn bad_command_lines_are_one_line_errors() {
             vec!["train", "--data", d, "--out", o, "--holdout", "10"],
             "holdout",
         ),
+        (
+            vec![
+                "train",
+                "--data",
+                d,
+                "--out",
+                o,
+                "--holdout",
+                "2",
+                "--eval-count",
+                "0",
+            ],
+            "eval-count",
+        ),
         (vec!["generate", "--model", d, "--out", o], "manifest.json"),
     ] {
         let out = smmd_gen(&args);

@@ -223,6 +223,14 @@ fn run_train(a: TrainArgs) -> Result<(), GenError> {
             expected: "fewer than the number of samples",
         });
     }
+    if a.holdout > 0 && a.eval_count == 0 {
+        // checked now, not after the training
+        return Err(GenError::InvalidOption {
+            name: "eval-count",
+            value: "0".into(),
+            expected: "at least 1 when images are held out",
+        });
+    }
     let mut order: Vec<usize> = (0..data.n).collect();
     order.shuffle(&mut substream(a.seed, u64::MAX));
     let (held_idx, train_idx) = order.split_at(a.holdout);
