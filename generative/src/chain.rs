@@ -14,6 +14,7 @@ use sliced_mmd::rng::substream;
 use crate::error::{GenError, Result};
 use crate::images::{upsample, ImageShape};
 use crate::net::{FitReport, Net, NetShape, Normalization};
+use crate::train::TrainConfig;
 
 /// Version of the manifest format written by this crate.
 pub const MANIFEST_VERSION: u32 = 1;
@@ -75,20 +76,8 @@ pub struct TrainingRecord {
     pub data: String,
     /// Training samples used as the flow's target.
     pub samples: usize,
-    /// Particles flowed.
-    pub particles: usize,
-    /// Full directions per flow step.
-    pub slices: usize,
-    /// Patch directions per flow step, and the patch side.
-    pub local_slices: usize,
-    /// Side of the patches.
-    pub patch: usize,
-    /// Flow step size and momentum.
-    pub step_size: f64,
-    /// Heavy-ball momentum of the flow.
-    pub momentum: f64,
-    /// The training seed.
-    pub seed: u64,
+    /// Every training option, seeds included.
+    pub config: TrainConfig,
     /// Wall time of the training in seconds.
     pub seconds: f64,
 }

@@ -343,13 +343,7 @@ pub fn train(
         training: TrainingRecord {
             data: data.name.to_string(),
             samples: data.n,
-            particles: config.particles,
-            slices: config.slices,
-            local_slices: config.local_slices,
-            patch: config.patch,
-            step_size: config.step_size,
-            momentum: config.momentum,
-            seed: config.seed,
+            config: config.clone(),
             seconds: 0.0,
         },
     };
