@@ -52,6 +52,18 @@ fn toy_config() -> TrainConfig {
     }
 }
 
+/// Train a chain on 2-D `data` (the rings shape) into `dir`.
+fn train_rings(data: &[f32], cfg: &TrainConfig, dir: &Path) -> Chain {
+    let values = TrainData {
+        values: data,
+        n: data.len() / 2,
+        dim: 2,
+        image: None,
+        name: "rings",
+    };
+    train(values, cfg, dir, &mut |_| {}).unwrap()
+}
+
 fn train_toy(dir: &Path) -> Chain {
     let data = ring(2000, 1);
     let values = TrainData {
@@ -129,19 +141,7 @@ fn chain_reloads_and_samples_deterministically_from_its_seed() {
         },
         ..toy_config()
     };
-    let trained = train(
-        TrainData {
-            values: &data,
-            n: 400,
-            dim: 2,
-            image: None,
-            name: "rings",
-        },
-        &cfg,
-        dir.path(),
-        &mut |_| {},
-    )
-    .unwrap();
+    let trained = train_rings(&data, &cfg, dir.path());
     let loaded = Chain::load(dir.path()).unwrap();
     assert_eq!(loaded.manifest(), trained.manifest());
     let bits = |v: Vec<f32>| v.into_iter().map(f32::to_bits).collect::<Vec<_>>();
@@ -167,19 +167,7 @@ fn chain_reloads_and_samples_deterministically_from_its_seed() {
 
     // training itself is reproducible
     let dir2 = tempfile::tempdir().unwrap();
-    let again = train(
-        TrainData {
-            values: &data,
-            n: 400,
-            dim: 2,
-            image: None,
-            name: "rings",
-        },
-        &cfg,
-        dir2.path(),
-        &mut |_| {},
-    )
-    .unwrap();
+    let again = train_rings(&data, &cfg, dir2.path());
     assert_eq!(a, bits(again.sample(500, 9).unwrap()));
 }
 
@@ -207,19 +195,7 @@ fn broken_model_folders_are_clear_errors() {
         ..toy_config()
     };
     let model = tempfile::tempdir().unwrap();
-    train(
-        TrainData {
-            values: &data,
-            n: 200,
-            dim: 2,
-            image: None,
-            name: "rings",
-        },
-        &cfg,
-        model.path(),
-        &mut |_| {},
-    )
-    .unwrap();
+    train_rings(&data, &cfg, model.path());
     let m = Manifest::read(model.path()).unwrap();
     std::fs::remove_file(model.path().join(&m.stages[0].nets[0].file)).unwrap();
     let e = Chain::load(model.path()).unwrap_err().to_string();
