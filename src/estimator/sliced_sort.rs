@@ -6,8 +6,9 @@
 //! matrix products have fixed blocks (see `gemm`), so the result is the same
 //! bits whatever the thread count.
 
+use std::any::Any;
 use std::borrow::Cow;
-use std::sync::{Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
@@ -89,6 +90,13 @@ fn auto_chunk(l: usize, n: usize, d: usize, elem: usize, grad: bool) -> usize {
 /// The estimate carries a standard error: the spread of the per-slice values
 /// divided by `√P` (for iid directions).
 ///
+/// The estimator keeps its working buffers (the projections of one chunk,
+/// their slice gradients and the sort buffers) from one call to the next,
+/// so that repeated calls, as in a flow, neither allocate nor touch fresh
+/// memory pages. Clones (such as the re-seeded estimator of each flow
+/// step) share them; they are freed with the last clone. Concurrent calls
+/// each get their own.
+///
 /// # Examples
 /// ```
 /// use sliced_mmd::{MmdEstimator, Points, SlicedSort};
@@ -107,6 +115,7 @@ pub struct SlicedSort {
     design: DirectionDesign,
     directions: Option<Directions>,
     chunk: Option<usize>,
+    work: Workspace,
 }
 
 impl SlicedSort {
@@ -126,6 +135,7 @@ impl SlicedSort {
             design: DirectionDesign::Iid,
             directions: None,
             chunk: None,
+            work: Workspace::default(),
         })
     }
 
@@ -138,6 +148,7 @@ impl SlicedSort {
             design: DirectionDesign::Iid,
             directions: Some(directions),
             chunk: None,
+            work: Workspace::default(),
         }
     }
 
@@ -272,19 +283,24 @@ impl SlicedSort {
             .chunk
             .unwrap_or_else(|| auto_chunk(l, n, d, std::mem::size_of::<F>(), grad.is_some()))
             .min(p);
-        let mut dirs_f: Vec<F> = vec![F::zero(); chunk * d];
-        let mut proj: Vec<F> = vec![F::zero(); chunk * l];
-        let mut sgrad: Vec<F> = if grad.is_some() {
-            vec![F::zero(); chunk * n]
-        } else {
-            Vec::new()
-        };
+        let mut work = self.work.take::<F>();
+        let Work {
+            dirs: dirs_f,
+            proj,
+            sgrad,
+            pool,
+        } = &mut work;
+        grow(dirs_f, chunk * d);
+        grow(proj, chunk * l);
+        if grad.is_some() {
+            grow(sgrad, chunk * n);
+        }
         if let Some(g) = grad.as_deref_mut() {
             g.iter_mut().for_each(|v| *v = F::zero());
         }
         let mut stats = Vec::with_capacity(p);
         // sort buffers, one set per worker thread, kept across chunks
-        let pool = buffer_pool::<F>();
+        let pool = pool.for_threads();
         let mut start = 0;
         while start < p {
             let end = (start + chunk).min(p);
@@ -294,18 +310,20 @@ impl SlicedSort {
                 *o = F::from_f64(v);
             }
             let t0 = Instant::now();
-            gemm::project(x.as_slice(), n, d, dchunk, cs, &mut proj, l, 0);
-            gemm::project(y.as_slice(), m, d, dchunk, cs, &mut proj, l, n);
+            // every element of proj[..cs * l] is written here, before any read
+            gemm::project(x.as_slice(), n, d, dchunk, cs, proj, l, 0);
+            gemm::project(y.as_slice(), m, d, dchunk, cs, proj, l, n);
             let t1 = Instant::now();
             times.projection += t1 - t0;
             let proj_c = &proj[..cs * l];
             if let Some(g) = grad.as_deref_mut() {
+                // each slice writes all n of its gradient values
                 let sg = &mut sgrad[..cs * n];
                 let chunk_stats: Vec<SliceStats> = proj_c
                     .par_chunks(l)
                     .zip(sg.par_chunks_mut(n))
                     .map(|(vals, gs)| {
-                        let mut bufs = buffers(&pool);
+                        let mut bufs = buffers(pool);
                         self.slice_stats(vals, n, &mut bufs, Some((gs, scale)))
                     })
                     .collect();
@@ -318,7 +336,7 @@ impl SlicedSort {
                 let chunk_stats: Vec<SliceStats> = proj_c
                     .par_chunks(l)
                     .map(|vals| {
-                        let mut bufs = buffers(&pool);
+                        let mut bufs = buffers(pool);
                         self.slice_stats(vals, n, &mut bufs, None)
                     })
                     .collect();
@@ -327,6 +345,7 @@ impl SlicedSort {
             }
             start = end;
         }
+        self.work.put(work);
         times.total += t_start.elapsed();
         Ok((stats, c))
     }
@@ -372,12 +391,89 @@ impl SlicedSort {
     }
 }
 
-/// One set of sort buffers per thread of the current rayon pool, for
-/// [`buffers`].
-fn buffer_pool<F: Float>() -> Vec<Mutex<energy::Buffers<F>>> {
-    (0..rayon::current_num_threads())
-        .map(|_| Mutex::default())
-        .collect()
+/// Buffers of one estimator and its clones kept between their calls (see
+/// [`SlicedSort`]): an empty slot or the [`Work`] of the float type last
+/// used. The buffers play no part in equality.
+#[derive(Default, Clone)]
+struct Workspace(Arc<Mutex<Option<Box<dyn Any + Send>>>>);
+
+impl Workspace {
+    /// The kept buffers of `F`, or new empty ones when there are none (or
+    /// another call holds them, or they are of the other float type).
+    fn take<F: Float>(&self) -> Work<F> {
+        let kept = match self.0.try_lock() {
+            Ok(mut slot) => slot.take(),
+            Err(_) => None,
+        };
+        kept.and_then(|b| b.downcast::<Work<F>>().ok())
+            .map(|b| *b)
+            .unwrap_or_default()
+    }
+
+    /// Keep `work` for the next call (unless another call was faster).
+    fn put<F: Float>(&self, work: Work<F>) {
+        if let Ok(mut slot) = self.0.try_lock() {
+            *slot = Some(Box::new(work));
+        }
+    }
+}
+
+impl PartialEq for Workspace {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+
+impl std::fmt::Debug for Workspace {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Workspace")
+    }
+}
+
+/// The working buffers of one call: the directions of a chunk in `F`, the
+/// projections of a chunk (slice by slice), their slice gradients, and the
+/// sort buffers of each worker thread.
+struct Work<F: Float> {
+    dirs: Vec<F>,
+    proj: Vec<F>,
+    sgrad: Vec<F>,
+    pool: BufferPool<F>,
+}
+
+impl<F: Float> Default for Work<F> {
+    fn default() -> Self {
+        Work {
+            dirs: Vec::new(),
+            proj: Vec::new(),
+            sgrad: Vec::new(),
+            pool: BufferPool(Vec::new()),
+        }
+    }
+}
+
+/// At least `len` elements in `v`. The elements already there keep their
+/// (stale) values: every user writes a region before it reads it. A buffer
+/// too short is replaced by a zeroed allocation (which the allocator gets
+/// as fresh zero pages, without writing them), not extended by writing.
+fn grow<F: Float>(v: &mut Vec<F>, len: usize) {
+    if v.len() < len {
+        *v = Vec::new();
+        *v = vec![F::zero(); len];
+    }
+}
+
+/// Sort buffers, one set per worker thread.
+struct BufferPool<F: Float>(Vec<Mutex<energy::Buffers<F>>>);
+
+impl<F: Float> BufferPool<F> {
+    /// The sets, at least one per thread of the current rayon pool.
+    fn for_threads(&mut self) -> &[Mutex<energy::Buffers<F>>] {
+        let threads = rayon::current_num_threads().max(1);
+        while self.0.len() < threads {
+            self.0.push(Mutex::default());
+        }
+        &self.0
+    }
 }
 
 /// The sort buffers of the calling worker thread (each thread has its own

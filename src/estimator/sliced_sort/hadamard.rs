@@ -22,7 +22,7 @@ use std::time::Instant;
 
 use rayon::prelude::*;
 
-use super::{buffer_pool, buffers, SlicedSort, Timings};
+use super::{buffers, grow, SlicedSort, Timings, Work};
 use crate::directions::hadamard::Plan;
 use crate::error::Result;
 use crate::float::Float;
@@ -50,18 +50,21 @@ impl SlicedSort {
         times.directions += t0.elapsed();
         let c = slicing_constant(d, self.kernel.r())?;
         let scale = 1.0 / (c * p as f64);
-        let mut proj: Vec<F> = vec![F::zero(); plan.padded_dim().min(p) * l];
+        let mut work = self.work.take::<F>();
+        let Work { proj, pool, .. } = &mut work;
+        grow(proj, plan.padded_dim().min(p) * l);
         if let Some(g) = grad.as_deref_mut() {
             g.iter_mut().for_each(|v| *v = F::zero());
         }
         let mut stats = Vec::with_capacity(p);
         // sort buffers, one set per worker thread, kept across blocks
-        let pool = buffer_pool::<F>();
+        let pool = pool.for_threads();
         let energy_kernel = self.kernel.r() == 1.0;
         for b in 0..plan.blocks() {
             let (start, end) = plan.block_range(b);
             let proj_b = &mut proj[..(end - start) * l];
             let t0 = Instant::now();
+            // every element of proj_b is written here, before any read
             plan.project(b, x.as_slice(), n, proj_b, l, 0);
             plan.project(b, y.as_slice(), m, proj_b, l, n);
             let t1 = Instant::now();
@@ -70,7 +73,7 @@ impl SlicedSort {
                 let block_stats: Vec<SliceStats> = proj_b
                     .par_chunks_mut(l)
                     .map_init(Vec::new, |vals, slice| {
-                        let mut bufs = buffers(&pool);
+                        let mut bufs = buffers(pool);
                         if energy_kernel {
                             // the sorted items are all the walk needs: the
                             // slice's gradient can overwrite its values
@@ -91,12 +94,13 @@ impl SlicedSort {
             } else {
                 let block_stats: Vec<SliceStats> = proj_b
                     .par_chunks(l)
-                    .map(|vals| self.slice_stats(vals, n, &mut buffers(&pool), None))
+                    .map(|vals| self.slice_stats(vals, n, &mut buffers(pool), None))
                     .collect();
                 stats.extend(block_stats);
                 times.sort += t1.elapsed();
             }
         }
+        self.work.put(work);
         times.total += t_start.elapsed();
         Ok((stats, c))
     }
