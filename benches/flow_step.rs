@@ -3,6 +3,8 @@
 //!
 //! * `flow_step/flagship`: one sliced-sort gradient, N = M = 20000,
 //!   d = 784, P = 1000 directions drawn from the seed in the call, f32.
+//! * `flow_step/flagship/hadamard`: the same step with Hadamard directions
+//!   (projection and back-projection by the fast transform).
 //! * `flow_step/sort`: one slice, 40000 normal `f32` values: the crate's
 //!   radix argsort ([`sliced_mmd::sort1d::ArgSorter`] with its buffers
 //!   reused, as in the estimator, and [`sliced_mmd::sort1d::sort_order`],
@@ -77,6 +79,14 @@ fn sort(c: &mut Criterion) {
 
 fn flow_step(c: &mut Criterion) {
     gradient(c, "flagship", 20_000, 784, 1000, DirectionDesign::Iid);
+    gradient(
+        c,
+        "flagship/hadamard",
+        20_000,
+        784,
+        1000,
+        DirectionDesign::Hadamard,
+    );
     sort(c);
     gradient(c, "million", 1_000_000, 16, 100, DirectionDesign::Iid);
 }
