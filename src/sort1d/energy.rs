@@ -47,6 +47,10 @@ pub(crate) fn sort_items<F: Float>(vals: &[F], bufs: &mut Buffers<F>) {
 /// counts add the comparison `index < n`, and the gradient is written for
 /// every item, those of Y into one spare slot at the end of a buffer.
 /// Counts are integers, converted to `f64` (exactly) where they are used.
+/// The gap terms go to eight partial sums by sorted position (see
+/// [`LANES`]). For `f32` on a CPU with AVX-512, runs of untied values go
+/// eight at a time through a vector loop ([`avx512::blocks`]) that gives the
+/// same bits, for slices of up to [`SIMD_MAX_ITEMS`] values.
 pub(crate) fn walk<F: Float>(
     bufs: &mut Buffers<F>,
     n: usize,
