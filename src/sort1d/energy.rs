@@ -146,18 +146,19 @@ fn walk_impl<F: Float, const GRAD: bool, const SIMD: bool>(
     let mut i = 0;
     let mut key = if len > 0 { F::item_key(items[0]) } else { 0 };
     let mut value = F::from_sort_key(key).as_f64();
+    #[cfg(target_arch = "x86_64")]
+    let consts = avx512::Consts {
+        n: n32,
+        m: m as u32,
+        inv_n,
+        inv_m,
+        c_xy,
+        c_xx,
+        scale,
+    };
     while i < len {
         #[cfg(target_arch = "x86_64")]
         if SIMD && i + avx512::BLOCK < len {
-            let consts = avx512::Consts {
-                n: n32,
-                m: m as u32,
-                inv_n,
-                inv_m,
-                c_xy,
-                c_xx,
-                scale,
-            };
             // SAFETY: the caller checked that F is f32 (so items are u64
             // and gbuf holds f32) and that the CPU has AVX-512F
             let next = unsafe {
