@@ -140,8 +140,9 @@ fn walk_impl<F: Float, const GRAD: bool, const SIMD: bool>(
     let (inv_n, inv_m) = (1.0 / nf, 1.0 / mf);
     let n32 = n as u32;
     let (c_xy, c_xx) = (2.0 / (nf * mf), 2.0 / (nf * nf));
-    // items of X and in all before the current tie group (len < 2^32)
-    let (mut cx, mut done) = (0u32, 0u32);
+    // items of X before the current tie group; all items before it are i
+    // (len < 2^32, so positions fit in u32)
+    let mut cx = 0u32;
     let mut sums = Sums::default();
     let mut i = 0;
     let mut key = if len > 0 { F::item_key(items[0]) } else { 0 };
@@ -168,7 +169,6 @@ fn walk_impl<F: Float, const GRAD: bool, const SIMD: bool>(
             };
             if next != i {
                 i = next;
-                done = i as u32;
                 key = F::item_key(items[i]);
                 value = F::from_sort_key(key).as_f64();
             }
@@ -192,7 +192,7 @@ fn walk_impl<F: Float, const GRAD: bool, const SIMD: bool>(
         if GRAD {
             // #{y < x} - #{y > x} = 2 cy + gy - m, likewise for x: exact
             // integers (|.| < 2^33), exactly converted
-            let cy = done - cx;
+            let cy = i as u32 - cx;
             let gy_n = g_n - gx_n;
             let dy = (2 * i64::from(cy) + i64::from(gy_n) - m as i64) as f64;
             let dx = (2 * i64::from(cx) + i64::from(gx_n) - n as i64) as f64;
@@ -204,12 +204,11 @@ fn walk_impl<F: Float, const GRAD: bool, const SIMD: bool>(
             }
         }
         cx += gx_n;
-        done += g_n;
         if j < len {
             let next = F::from_sort_key(next_key).as_f64();
             let gap = next - value;
             let fx = f64::from(cx) * inv_n;
-            let fy = f64::from(done - cx) * inv_m;
+            let fy = f64::from(j as u32 - cx) * inv_m;
             let diff = fx - fy;
             let lane = (j - 1) % LANES;
             sums.v[lane] += gap * diff * diff;
