@@ -52,27 +52,24 @@ fn toy_config() -> TrainConfig {
     }
 }
 
-/// Train a chain on 2-D `data` (the rings shape) into `dir`.
-fn train_rings(data: &[f32], cfg: &TrainConfig, dir: &Path) -> Chain {
-    let values = TrainData {
+/// 2-D points (`data` holds x, y pairs) as training data.
+fn planar<'a>(data: &'a [f32], name: &'a str) -> TrainData<'a> {
+    TrainData {
         values: data,
         n: data.len() / 2,
         dim: 2,
         image: None,
-        name: "rings",
-    };
-    train(values, cfg, dir, &mut |_| {}).unwrap()
+        name,
+    }
+}
+
+/// Train a chain on 2-D `data` (the rings shape) into `dir`.
+fn train_rings(data: &[f32], cfg: &TrainConfig, dir: &Path) -> Chain {
+    train(planar(data, "rings"), cfg, dir, &mut |_| {}).unwrap()
 }
 
 fn train_toy(dir: &Path) -> Chain {
     let data = ring(2000, 1);
-    let values = TrainData {
-        values: &data,
-        n: 2000,
-        dim: 2,
-        image: None,
-        name: "ring",
-    };
     let cfg = TrainConfig {
         particles: 2000,
         step_size: 0.05,
@@ -91,7 +88,7 @@ fn train_toy(dir: &Path) -> Chain {
         },
         ..toy_config()
     };
-    train(values, &cfg, dir, &mut |_| {}).unwrap()
+    train(planar(&data, "ring"), &cfg, dir, &mut |_| {}).unwrap()
 }
 
 #[test]
@@ -212,13 +209,7 @@ fn broken_model_folders_are_clear_errors() {
 #[test]
 fn bad_training_options_are_errors() {
     let data = rings(100, 3);
-    let values = TrainData {
-        values: &data,
-        n: 100,
-        dim: 2,
-        image: None,
-        name: "rings",
-    };
+    let values = planar(&data, "rings");
     let dir = tempfile::tempdir().unwrap();
     for (cfg, needle) in [
         (
