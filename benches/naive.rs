@@ -11,6 +11,9 @@
 //! pairs actually computed per second are half the reported rate; the
 //! gradient evaluates `N² + N M` pairs twice over (distance, then direction)
 //! plus `M²/2` for the value of the second sample.
+//!
+//! For `f32` data the group also times `Arithmetic::DataType` (`f32` lanes,
+//! `value-f32-lanes` and `grad-f32-lanes`) next to the default `f64` lanes.
 
 mod common;
 
@@ -19,7 +22,7 @@ use std::time::Duration;
 
 use common::gaussian;
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
-use sliced_mmd::{Float, MmdEstimator, Naive, Riesz};
+use sliced_mmd::{Arithmetic, Float, MmdEstimator, Naive, Riesz};
 
 const N: usize = 5000;
 const D: usize = 16;
@@ -40,6 +43,15 @@ fn bench_precision<F: Float>(c: &mut Criterion) {
     group.bench_function("riesz1/grad/N=M=5000,d=16", |b| {
         b.iter(|| black_box(naive.grad_into(&x, &y, &mut g).expect("valid")))
     });
+    if F::NAME == "f32" {
+        let lanes = naive.clone().with_arithmetic(Arithmetic::DataType);
+        group.bench_function("riesz1/value-f32-lanes/N=M=5000,d=16", |b| {
+            b.iter(|| black_box(lanes.mmd2(&x, &y).expect("valid")))
+        });
+        group.bench_function("riesz1/grad-f32-lanes/N=M=5000,d=16", |b| {
+            b.iter(|| black_box(lanes.grad_into(&x, &y, &mut g).expect("valid")))
+        });
+    }
     group.finish();
 }
 

@@ -89,7 +89,8 @@ pub mod two_sample;
 pub use directions::{DirectionDesign, Directions};
 pub use error::{MmdError, Result, Sample};
 pub use estimator::{
-    Estimate, Estimator, MmdEstimator, Naive, RandomFeatures, SlicedSort, Statistic, Timings,
+    Arithmetic, Estimate, Estimator, MmdEstimator, Naive, RandomFeatures, SlicedSort, Statistic,
+    Timings,
 };
 pub use float::Float;
 pub use kernel::{AnyKernel, Gaussian, Kernel, Laplace, Riesz, SlicedKernel};

@@ -20,8 +20,13 @@
 //! `(d/2 + 20) u (|wxx| N + |wxy| M) = (d/2 + 20) u 4/N`, plus `u_F |g|` for
 //! the rounding of the result to the data type (`u_F = 2^-24` for `f32`). Again the tests allow twice
 //! that (plus the reference's own summation error).
+//!
+//! With `Arithmetic::DataType`, `f32` data go through `f32` lanes: the same
+//! bounds hold with the lane unit `u = 2^-24` in place of `2^-53` (the
+//! scaled data keep every square a normal `f32` number, see the estimator's
+//! docs); `f64` data are unchanged.
 
-use sliced_mmd::{Float, MmdEstimator, Naive, Points, Riesz, Statistic};
+use sliced_mmd::{Arithmetic, Float, MmdEstimator, Naive, Points, Riesz, Statistic};
 
 /// A small deterministic generator of values in `[-1, 1) + shift`.
 fn sample(n: usize, d: usize, seed: u64, shift: f64) -> Vec<f64> {
@@ -118,7 +123,20 @@ fn unit<F: Float>() -> f64 {
     F::epsilon().as_f64() / 2.0
 }
 
+/// The unit roundoff of the lanes for data of type `F` under `arith`.
+fn lane_unit<F: Float>(arith: Arithmetic) -> f64 {
+    match arith {
+        Arithmetic::DataType => unit::<F>(),
+        _ => 2f64.powi(-53),
+    }
+}
+
 fn check<F: Float>(xs: &[f64], n: usize, ys: &[f64], m: usize, d: usize) {
+    check_with::<F>(xs, n, ys, m, d, Arithmetic::F64);
+    check_with::<F>(xs, n, ys, m, d, Arithmetic::DataType);
+}
+
+fn check_with<F: Float>(xs: &[f64], n: usize, ys: &[f64], m: usize, d: usize, arith: Arithmetic) {
     let xf: Vec<F> = xs.iter().map(|&v| F::from_f64(v)).collect();
     let yf: Vec<F> = ys.iter().map(|&v| F::from_f64(v)).collect();
     // The reference sees exactly the data the estimator sees.
@@ -127,11 +145,11 @@ fn check<F: Float>(xs: &[f64], n: usize, ys: &[f64], m: usize, d: usize) {
     let r = reference(&x64, n, &y64, m, d);
     let x = Points::new(&xf, n, d).unwrap();
     let y = Points::new(&yf, m, d).unwrap();
-    let est = Naive::new(Riesz::energy());
-    let u = 2f64.powi(-53);
+    let est = Naive::new(Riesz::energy()).with_arithmetic(arith);
+    let u = lane_unit::<F>(arith);
     let own = (d as f64 / 2.0 + 17.0) * u;
     let refsum = ((n + m) * (n + m)) as f64 * 2f64.powi(-53);
-    let ctx = format!("{} n={n} m={m} d={d}", F::NAME);
+    let ctx = format!("{} {arith:?} n={n} m={m} d={d}", F::NAME);
 
     let v = est.estimate(&x, &y, Statistic::V).unwrap().mmd2;
     let tol = 2.0 * (own + refsum) * r.bv;
@@ -240,13 +258,13 @@ fn in_pool<T: Send>(threads: usize, f: impl FnOnce() -> T + Send) -> T {
         .install(f)
 }
 
-fn same_bits<F: Float>() {
+fn same_bits<F: Float>(arith: Arithmetic) {
     let (n, m, d) = (333, 270, 16);
     let xs: Vec<F> = sample(n, d, 13, 0.0).into_iter().map(F::from_f64).collect();
     let ys: Vec<F> = sample(m, d, 14, 0.3).into_iter().map(F::from_f64).collect();
     let x = Points::new(&xs, n, d).unwrap();
     let y = Points::new(&ys, m, d).unwrap();
-    let est = Naive::new(Riesz::energy());
+    let est = Naive::new(Riesz::energy()).with_arithmetic(arith);
     let run = || {
         (
             est.estimate(&x, &y, Statistic::V).unwrap().mmd2,
@@ -270,6 +288,49 @@ fn same_bits<F: Float>() {
 
 #[test]
 fn same_bits_whatever_the_thread_count() {
-    same_bits::<f32>();
-    same_bits::<f64>();
+    for arith in [Arithmetic::F64, Arithmetic::DataType] {
+        same_bits::<f32>(arith);
+        same_bits::<f64>(arith);
+    }
+}
+
+#[test]
+fn data_type_arithmetic_computes_f32_data_in_f32_only() {
+    let (n, m, d) = (130, 70, 16);
+    let xs = sample(n, d, 15, 0.0);
+    let ys = sample(m, d, 16, 0.3);
+    let run = |arith: Arithmetic, f32_data: bool| -> (f64, Vec<f64>) {
+        let est = Naive::new(Riesz::energy()).with_arithmetic(arith);
+        if f32_data {
+            let (xf, yf): (Vec<f32>, Vec<f32>) = (
+                xs.iter().map(|&v| v as f32).collect(),
+                ys.iter().map(|&v| v as f32).collect(),
+            );
+            let (x, y) = (
+                Points::new(&xf, n, d).unwrap(),
+                Points::new(&yf, m, d).unwrap(),
+            );
+            let (v, g) = est.grad(&x, &y).unwrap();
+            (v, g.iter().map(|&c| c as f64).collect())
+        } else {
+            let (x, y) = (
+                Points::new(&xs, n, d).unwrap(),
+                Points::new(&ys, m, d).unwrap(),
+            );
+            est.grad(&x, &y).unwrap()
+        }
+    };
+    // f64 data: the option changes nothing, to the bit.
+    let (a, b) = (
+        run(Arithmetic::F64, false),
+        run(Arithmetic::DataType, false),
+    );
+    assert_eq!(a.0.to_bits(), b.0.to_bits());
+    assert_eq!(a.1, b.1);
+    // f32 data: f32 lanes round differently from f64 lanes (the bounds of
+    // `matches_the_f64_pair_loop_across_shapes` hold for both).
+    let (a, b) = (run(Arithmetic::F64, true), run(Arithmetic::DataType, true));
+    assert_ne!(a.0.to_bits(), b.0.to_bits());
+    assert_ne!(a.1, b.1);
+    assert_eq!(Naive::new(Riesz::energy()).arithmetic(), Arithmetic::F64);
 }

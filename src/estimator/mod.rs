@@ -14,7 +14,7 @@ mod naive_simd;
 mod random_features;
 mod sliced_sort;
 
-pub use naive::Naive;
+pub use naive::{Arithmetic, Naive};
 pub use random_features::{RandomFeatures, DEFAULT_FEATURES};
 pub use sliced_sort::{SlicedSort, Timings, CHUNK_MEMORY};
 

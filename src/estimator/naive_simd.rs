@@ -13,12 +13,12 @@
 //!
 //! # Compute type
 //! The loops are generic over the lane type `F` (the compute type), which
-//! may be wider than the data type. The exact estimator uses `f64` lanes for
-//! both `f32` and `f64` data, which keeps its precision contract (`f32` data
-//! give the value of the widened data to `f64` rounding). `f32` lanes for
-//! `f32` data are about twice as fast (twice the lanes per register) at the
-//! error below; they are kept here and tested, ready for an estimator
-//! option that accepts that error.
+//! may be wider than the data type. By default the exact estimator uses
+//! `f64` lanes for both `f32` and `f64` data, which keeps its precision
+//! contract (`f32` data give the value of the widened data to `f64`
+//! rounding). `f32` lanes for `f32` data are about twice as fast (twice the
+//! lanes per register) at the error below; the estimator uses them when
+//! asked to compute in the data type (`Arithmetic::DataType`).
 //!
 //! # Accumulation and rounding
 //! Distances are computed in the compute type. Each lane
