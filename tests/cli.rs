@@ -9,8 +9,8 @@ use serde_json::Value;
 use sliced_mmd::io::{read_points, write_npy};
 use sliced_mmd::kernel::median_heuristic;
 use sliced_mmd::{
-    DirectionDesign, Gaussian, Laplace, MmdEstimator, Naive, Points, RandomFeatures, Riesz,
-    SlicedSort, Statistic,
+    Arithmetic, DirectionDesign, Gaussian, Laplace, MmdEstimator, Naive, Points, RandomFeatures,
+    Riesz, SlicedSort, Statistic,
 };
 use smmd_bin::smmd;
 
@@ -381,7 +381,8 @@ fn grad_writes_the_library_gradient() {
         assert!((a - b).abs() <= 1e-12 * (1.0 + b.abs()), "{a} vs {b}");
     }
 
-    // f32: the file holds f32 values equal to the f32 computation
+    // f32: the file holds f32 values equal to the f32 computation (the
+    // exact estimator forms distances in f32 under --dtype f32)
     let v = json(&[
         "grad",
         data.xs(),
@@ -393,7 +394,10 @@ fn grad_writes_the_library_gradient() {
         "f32",
     ]);
     let (x32, y32) = (x.cast::<f32>().unwrap(), y.cast::<f32>().unwrap());
-    let (want_v, want_g) = Naive::new(Riesz::energy()).grad(&x32, &y32).unwrap();
+    let (want_v, want_g) = Naive::new(Riesz::energy())
+        .with_arithmetic(Arithmetic::DataType)
+        .grad(&x32, &y32)
+        .unwrap();
     assert!(close(num(&v, "mmd2"), want_v));
     let npy = npyz::NpyFile::new(std::fs::File::open(&out).unwrap()).unwrap();
     assert_eq!(npy.shape(), &[25, 3]);

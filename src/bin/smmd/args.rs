@@ -225,7 +225,8 @@ pub enum DirectionsName {
 /// The precision of the computation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Dtype {
-    /// Single precision (sums still accumulate in f64).
+    /// Single precision (sums still accumulate in f64; the exact estimator
+    /// forms distances in f32 too).
     F32,
     /// Double precision.
     F64,

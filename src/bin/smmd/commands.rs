@@ -8,7 +8,7 @@ use sliced_mmd::io::{read_points, write_npy};
 use sliced_mmd::kernel::median_heuristic;
 use sliced_mmd::two_sample::{check_alpha, PermutationTest};
 use sliced_mmd::{
-    AnyKernel, DirectionDesign, Estimator, Float, Gaussian, Kernel, Laplace, MmdError,
+    AnyKernel, Arithmetic, DirectionDesign, Estimator, Float, Gaussian, Kernel, Laplace, MmdError,
     MmdEstimator, Naive, Points, RandomFeatures, Riesz, Sample, SlicedSort, Statistic,
 };
 
@@ -300,7 +300,7 @@ fn build_estimator(
             .design(design(c.directions)))
     };
     let features = c.features.unwrap_or(DEFAULT_FEATURES);
-    match c.estimator {
+    let est = match c.estimator {
         EstimatorName::Naive => Ok(Estimator::Naive(Naive::new(kernel.clone()))),
         EstimatorName::Sliced => Ok(Estimator::SlicedSort(sliced()?.kernel(Riesz::new(c.r)?))),
         EstimatorName::Features => Ok(Estimator::Features(
@@ -309,7 +309,14 @@ fn build_estimator(
         EstimatorName::Auto => {
             Estimator::auto_with_features(kernel.clone(), n, m, sliced()?, features)
         }
-    }
+    }?;
+    // `--dtype` is the precision of the computation: the exact estimator
+    // forms the distances of f32 data in f32 (sums still in f64); f64 data
+    // are unaffected.
+    Ok(match est {
+        Estimator::Naive(e) => Estimator::Naive(e.with_arithmetic(Arithmetic::DataType)),
+        other => other,
+    })
 }
 
 /// The library design of a `--directions` value.
