@@ -32,9 +32,15 @@ const DIGITS_32: [(u32, u32); 3] = [(0, 10), (10, 10), (20, 12)];
 /// `(shift, bits)` of the digits of `f64` keys, lowest first.
 const DIGITS_64: [(u32, u32); 6] = [(0, 11), (11, 11), (22, 11), (33, 11), (44, 11), (55, 11)];
 
-/// The digits of keys of `key_bits` bits.
-fn digits(key_bits: u32) -> &'static [(u32, u32)] {
-    if key_bits <= 32 {
+/// Whether `F`'s keys take the digits of `f32` keys ([`DIGITS_32`]) rather
+/// than those of `f64` keys ([`DIGITS_64`]): the one place that chooses.
+fn short_keys<F: Float>() -> bool {
+    F::KEY_BITS <= 32
+}
+
+/// The digits of `F`'s keys.
+fn digits<F: Float>() -> &'static [(u32, u32)] {
+    if short_keys::<F>() {
         &DIGITS_32
     } else {
         &DIGITS_64
@@ -66,7 +72,7 @@ pub(crate) fn sort_values<F: Float>(
         items.sort_unstable();
         return;
     }
-    let digits = digits(F::KEY_BITS);
+    let digits = digits::<F>();
     let (base, hist_len) = bases(digits);
     let mut hist = vec![0u32; hist_len];
     count_all(vals, &mut hist);
@@ -131,7 +137,7 @@ fn count_all<F: Float>(vals: &[F], hist: &mut [u32]) {
             }
         }
     }
-    if F::KEY_BITS <= 32 {
+    if short_keys::<F>() {
         count(vals, hist, &DIGITS_32)
     } else {
         count(vals, hist, &DIGITS_64)
@@ -176,7 +182,7 @@ fn pass<F: Float, S>(
             run::<F, S, { $table[$k].0 }, { $table[$k].1 }>(src, dst, h, make)
         };
     }
-    match (F::KEY_BITS <= 32, k) {
+    match (short_keys::<F>(), k) {
         (true, 0) => digit!(DIGITS_32, 0),
         (true, 1) => digit!(DIGITS_32, 1),
         (true, _) => digit!(DIGITS_32, 2),
@@ -225,8 +231,8 @@ mod tests {
             assert!(next >= key_bits, "{table:?}");
             assert!(table.last().unwrap().0 < key_bits, "{table:?}");
         }
-        assert_eq!(digits(f32::KEY_BITS).len(), 3);
-        assert_eq!(digits(f64::KEY_BITS).len(), 6);
+        assert_eq!(digits::<f32>(), &DIGITS_32[..]);
+        assert_eq!(digits::<f64>(), &DIGITS_64[..]);
     }
 
     #[test]
