@@ -235,11 +235,13 @@ impl<K> Naive<K> {
         if self.kernel.riesz_exponent() != Some(1.0) {
             return None;
         }
-        let narrow = self.arithmetic == Arithmetic::DataType && F::NAME == "f32";
-        narrow
-            .then(|| Plan::<f32>::new(x, y).map(EnergyPlan::Narrow))
-            .flatten()
-            .or_else(|| Plan::<f64>::new(x, y).map(EnergyPlan::Wide))
+        if self.arithmetic == Arithmetic::DataType && F::NAME == "f32" {
+            if let Some(plan) = Plan::<f32>::new(x, y) {
+                return Some(EnergyPlan::Narrow(plan));
+            }
+            // too wide a range of magnitudes for f32 lanes: f64 lanes
+        }
+        Plan::<f64>::new(x, y).map(EnergyPlan::Wide)
     }
 }
 
