@@ -70,7 +70,7 @@ impl<'a, F: Float> Points<'a, F> {
                 sample: crate::Sample::X,
             });
         }
-        if let Some(pos) = data.iter().position(|v| !v.is_finite()) {
+        if let Some(pos) = first_non_finite(&data) {
             return Err(MmdError::NonFinite {
                 sample: None,
                 row: pos / d,
@@ -139,7 +139,7 @@ impl<'a, F: Float> Points<'a, F> {
     /// a finite sample.
     pub fn cast<G: Float>(&self) -> Result<Points<'static, G>> {
         let data: Vec<G> = self.data.iter().map(|v| G::from_f64(v.as_f64())).collect();
-        if let Some(pos) = data.iter().position(|v| !v.is_finite()) {
+        if let Some(pos) = first_non_finite(&data) {
             return Err(MmdError::NonFinite {
                 sample: None,
                 row: pos / self.d,
@@ -175,6 +175,23 @@ pub(crate) fn check_pair<F: Float>(x: &Points<'_, F>, y: &Points<'_, F>) -> Resu
     Ok(())
 }
 
+/// Position of the first value of `data` that is not finite. Blocks of
+/// values are tested without branches (a loop the compiler vectorises); the
+/// position is looked for only in a block that has such a value.
+fn first_non_finite<F: Float>(data: &[F]) -> Option<usize> {
+    const BLOCK: usize = 1024;
+    data.chunks(BLOCK).enumerate().find_map(|(b, block)| {
+        if block.iter().fold(true, |ok, v| ok & v.is_finite()) {
+            None
+        } else {
+            block
+                .iter()
+                .position(|v| !v.is_finite())
+                .map(|p| b * BLOCK + p)
+        }
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -204,6 +221,48 @@ mod tests {
         assert_eq!(
             e.to_string(),
             "non-finite value NaN in row 1, column 0 of sample Y"
+        );
+    }
+
+    /// The first non-finite value is reported wherever it lies: in the
+    /// first or a later block of the scan, in the last partial block, with
+    /// later ones after it.
+    #[test]
+    fn first_non_finite_value_is_the_one_reported() {
+        let d = 3;
+        for pos in [0, 1023, 1024, 5000, 6142] {
+            let mut data = vec![0.5f64; 6143];
+            data.truncate(6143 - 6143 % d);
+            let pos = pos.min(data.len() - 1);
+            data[pos] = f64::INFINITY;
+            if pos + 7 < data.len() {
+                data[pos + 7] = f64::NAN;
+            }
+            let n = data.len() / d;
+            let e = Points::new(&data, n, d).unwrap_err();
+            let (row, col) = (pos / d, pos % d);
+            assert!(
+                matches!(e, MmdError::NonFinite { row: r, col: c, .. } if r == row && c == col),
+                "{pos}: {e}"
+            );
+            let e = Points::<f64>::from_vec(data.clone(), n, d).unwrap_err();
+            assert!(matches!(e, MmdError::NonFinite { row: r, .. } if r == row));
+        }
+        // a value that does not fit f32 is found by cast, at its place
+        let mut data = vec![1.0f64; 4000];
+        data[3001] = 1e300;
+        let p = Points::new(&data, 2000, 2).unwrap();
+        let e = p.cast::<f32>().unwrap_err();
+        assert!(
+            matches!(
+                e,
+                MmdError::NonFinite {
+                    row: 1500,
+                    col: 1,
+                    ..
+                }
+            ),
+            "{e}"
         );
     }
 
