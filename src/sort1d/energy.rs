@@ -31,6 +31,12 @@ pub(crate) fn sort_items<F: Float>(vals: &[F], bufs: &mut Buffers<F>) {
     super::radix::sort_values(vals, &mut bufs.items, &mut bufs.scratch);
 }
 
+/// `order` = the indices of `vals` in sorted order, with `bufs` as working
+/// buffers (their items are not left sorted).
+pub(crate) fn sort_indices<F: Float>(vals: &[F], bufs: &mut Buffers<F>, order: &mut Vec<u32>) {
+    super::radix::sort_indices(vals, &mut bufs.items, &mut bufs.scratch, order);
+}
+
 /// Walk the sorted pooled sample `bufs.items` once.
 ///
 /// Value: `V = 2 Σ_k gap_k (F_μ - F_ν)²` over the gaps between consecutive

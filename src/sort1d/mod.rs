@@ -163,10 +163,7 @@ impl<F: Float> ArgSorter<F> {
                 what: "more than 2^32 - 1 values",
             });
         }
-        energy::sort_items(values, &mut self.bufs);
-        self.order.clear();
-        self.order
-            .extend(self.bufs.items.iter().map(|&it| F::item_index(it)));
+        energy::sort_indices(values, &mut self.bufs, &mut self.order);
         Ok(&self.order)
     }
 }

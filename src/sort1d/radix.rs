@@ -66,10 +66,7 @@ pub(crate) fn sort_values<F: Float>(
 ) {
     let len = vals.len();
     if len < SMALL {
-        items.clear();
-        items.extend(vals.iter().enumerate().map(|(i, v)| v.sort_item(i as u32)));
-        // items order by key, then index: the order a stable sort gives
-        items.sort_unstable();
+        small(vals, items);
         return;
     }
     let digits = digits::<F>();
@@ -77,30 +74,114 @@ pub(crate) fn sort_values<F: Float>(
     let mut hist = vec![0u32; hist_len];
     count_all(vals, &mut hist);
     let hist_of = |k: usize| base[k]..base[k + 1];
-    // a digit with one value for every item moves nothing
-    let moves = |h: &[u32]| h.iter().all(|&c| c as usize != len);
-    let Some(first) = (0..digits.len()).find(|&k| moves(&hist[hist_of(k)])) else {
-        // one key for all: already sorted, in input order
-        items.clear();
-        items.extend(vals.iter().enumerate().map(|(i, v)| v.sort_item(i as u32)));
+    let Some(first) = (0..digits.len()).find(|&k| moves(&hist[hist_of(k)], len)) else {
+        in_input_order(vals, items);
         return;
     };
     set_len(items, len);
     let h = &mut hist[hist_of(first)];
     offsets(h);
-    pass::<F, _>(first, vals.iter().enumerate(), items, h, |(i, v)| {
-        v.sort_item(i as u32)
+    pass::<F, _, _>(first, vals.iter().enumerate(), items, h, |(i, v)| {
+        let it = v.sort_item(i as u32);
+        (F::item_key(it), it)
     });
     set_len(scratch, len);
     for k in first + 1..digits.len() {
         let h = &mut hist[hist_of(k)];
-        if !moves(h) {
+        if !moves(h, len) {
             continue;
         }
         offsets(h);
-        pass::<F, _>(k, items.iter(), scratch, h, |&it| it);
+        pass::<F, _, _>(k, items.iter(), scratch, h, |&it| (F::item_key(it), it));
         std::mem::swap(items, scratch);
     }
+}
+
+/// `order` = the indices of `vals` in sorted order (the indices of the
+/// items [`sort_values`] leaves in `items`): the last pass that moves
+/// anything writes the indices alone, instead of items that a further pass
+/// would take apart. `items` and `scratch` are working buffers here, left
+/// with unspecified contents. (A version of [`sort_values`] with an
+/// optional `order` measured slower in the estimator, so the two stay
+/// apart.)
+pub(crate) fn sort_indices<F: Float>(
+    vals: &[F],
+    items: &mut Vec<F::SortItem>,
+    scratch: &mut Vec<F::SortItem>,
+    order: &mut Vec<u32>,
+) {
+    let len = vals.len();
+    let indices = |items: &[F::SortItem], order: &mut Vec<u32>| {
+        order.clear();
+        order.extend(items.iter().map(|&it| F::item_index(it)));
+    };
+    if len < SMALL {
+        small(vals, items);
+        indices(items, order);
+        return;
+    }
+    let digits = digits::<F>();
+    let (base, hist_len) = bases(digits);
+    let mut hist = vec![0u32; hist_len];
+    count_all(vals, &mut hist);
+    let hist_of = |k: usize| base[k]..base[k + 1];
+    let moving: Vec<usize> = (0..digits.len())
+        .filter(|&k| moves(&hist[hist_of(k)], len))
+        .collect();
+    let Some((&last, before)) = moving.split_last() else {
+        in_input_order(vals, items);
+        indices(items, order);
+        return;
+    };
+    set_len(order, len);
+    if let Some((&first, middle)) = before.split_first() {
+        let h = &mut hist[hist_of(first)];
+        offsets(h);
+        set_len(items, len);
+        pass::<F, _, _>(first, vals.iter().enumerate(), items, h, |(i, v)| {
+            let it = v.sort_item(i as u32);
+            (F::item_key(it), it)
+        });
+        set_len(scratch, len);
+        for &k in middle {
+            let h = &mut hist[hist_of(k)];
+            offsets(h);
+            pass::<F, _, _>(k, items.iter(), scratch, h, |&it| (F::item_key(it), it));
+            std::mem::swap(items, scratch);
+        }
+        let h = &mut hist[hist_of(last)];
+        offsets(h);
+        pass::<F, _, _>(last, items.iter(), order, h, |&it| {
+            (F::item_key(it), F::item_index(it))
+        });
+    } else {
+        // one digit moves: its pass goes from the values to the indices
+        let h = &mut hist[hist_of(last)];
+        offsets(h);
+        pass::<F, _, _>(last, vals.iter().enumerate(), order, h, |(i, v)| {
+            (v.sort_key(), i as u32)
+        });
+    }
+}
+
+/// The items of fewer than [`SMALL`] values, sorted by a comparison sort.
+fn small<F: Float>(vals: &[F], items: &mut Vec<F::SortItem>) {
+    items.clear();
+    items.extend(vals.iter().enumerate().map(|(i, v)| v.sort_item(i as u32)));
+    // items order by key, then index: the order a stable sort gives
+    items.sort_unstable();
+}
+
+/// The items of `vals` in input order: sorted when all keys are equal.
+fn in_input_order<F: Float>(vals: &[F], items: &mut Vec<F::SortItem>) {
+    items.clear();
+    items.extend(vals.iter().enumerate().map(|(i, v)| v.sort_item(i as u32)));
+}
+
+/// Whether a digit with counts `h` over `len` items moves anything: a
+/// digit with one value for every item does not.
+fn moves(h: &[u32], len: usize) -> bool {
+    h.iter().all(|&c| c as usize != len)
 }
 
 /// Make `v` `len` long without rewriting what it holds: every element is
@@ -144,30 +225,30 @@ fn count_all<F: Float>(vals: &[F], hist: &mut [u32]) {
     }
 }
 
-/// One scatter pass on digit `k`: the items `make(s)` of `src`, in order,
-/// to `dst` at the offsets `h` of their digits (advanced as they are used).
-/// Each digit gets its own instance of the loop, with its shift and mask
-/// as constants.
+/// One scatter pass on digit `k`: for each `s` of `src`, in order,
+/// `(key, out) = make(s)`, and `out` goes to `dst` at the offset `h` of
+/// the key's digit (advanced as it is used). Each digit gets its own
+/// instance of the loop, with its shift and mask as constants.
 #[inline(always)]
-fn pass<F: Float, S>(
+fn pass<F: Float, S, T>(
     k: usize,
     src: impl Iterator<Item = S>,
-    dst: &mut [F::SortItem],
+    dst: &mut [T],
     h: &mut [u32],
-    make: impl Fn(S) -> F::SortItem,
+    make: impl Fn(S) -> (u64, T),
 ) {
     #[inline(always)]
-    fn run<F: Float, S, const SHIFT: u32, const BITS: u32>(
+    fn run<S, T, const SHIFT: u32, const BITS: u32>(
         src: impl Iterator<Item = S>,
-        dst: &mut [F::SortItem],
+        dst: &mut [T],
         h: &mut [u32],
-        make: impl Fn(S) -> F::SortItem,
+        make: impl Fn(S) -> (u64, T),
     ) {
         let h = &mut h[..1 << BITS];
         let len = dst.len();
         for s in src {
-            let it = make(s);
-            let b = ((F::item_key(it) >> SHIFT) & ((1 << BITS) - 1)) as usize;
+            let (key, it) = make(s);
+            let b = ((key >> SHIFT) & ((1 << BITS) - 1)) as usize;
             let o = h[b] as usize;
             // the offsets of bucket b stay below its end, and the ends sum
             // to len: o < len
@@ -179,7 +260,7 @@ fn pass<F: Float, S>(
     }
     macro_rules! digit {
         ($table:ident, $k:literal) => {
-            run::<F, S, { $table[$k].0 }, { $table[$k].1 }>(src, dst, h, make)
+            run::<S, T, { $table[$k].0 }, { $table[$k].1 }>(src, dst, h, make)
         };
     }
     match (short_keys::<F>(), k) {
@@ -217,6 +298,12 @@ mod tests {
             seen[i] = true;
             assert_eq!(F::item_key(it), vals[i].sort_key());
         }
+        // the indices alone, with buffers left over from another input
+        let mut order = vec![7; 3];
+        let (mut i2, mut s2) = (vec![F::zero().sort_item(9); 5], Vec::new());
+        sort_indices::<F>(vals, &mut i2, &mut s2, &mut order);
+        let want: Vec<u32> = items.iter().map(|&it| F::item_index(it)).collect();
+        assert_eq!(order, want);
     }
 
     #[test]
