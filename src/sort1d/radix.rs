@@ -70,25 +70,22 @@ pub(crate) fn sort_values<F: Float>(
         small(vals, items);
         return;
     }
-    let digits = digits::<F>();
-    let (base, hist_len) = bases(digits);
-    let mut hist = vec![0u32; hist_len];
-    count_all(vals, &mut hist);
-    let hist_of = |k: usize| base[k]..base[k + 1];
-    let Some(first) = (0..digits.len()).find(|&k| moves(&hist[hist_of(k)], len)) else {
+    let digits = digits::<F>().len();
+    let mut counts = Counts::of(vals);
+    let Some(first) = (0..digits).find(|&k| moves(counts.digit(k), len)) else {
         in_input_order(vals, items);
         return;
     };
     set_len(items, len);
-    let h = &mut hist[hist_of(first)];
+    let h = counts.digit(first);
     offsets(h);
     pass::<F, _, _>(first, vals.iter().enumerate(), items, h, |(i, v)| {
         let it = v.sort_item(i as u32);
         (F::item_key(it), it)
     });
     set_len(scratch, len);
-    for k in first + 1..digits.len() {
-        let h = &mut hist[hist_of(k)];
+    for k in first + 1..digits {
+        let h = counts.digit(k);
         if !moves(h, len) {
             continue;
         }
@@ -122,13 +119,9 @@ pub(crate) fn sort_indices<F: Float>(
         indices(items, order);
         return;
     }
-    let digits = digits::<F>();
-    let (base, hist_len) = bases(digits);
-    let mut hist = vec![0u32; hist_len];
-    count_all(vals, &mut hist);
-    let hist_of = |k: usize| base[k]..base[k + 1];
-    let moving: Vec<usize> = (0..digits.len())
-        .filter(|&k| moves(&hist[hist_of(k)], len))
+    let mut counts = Counts::of(vals);
+    let moving: Vec<usize> = (0..digits::<F>().len())
+        .filter(|&k| moves(counts.digit(k), len))
         .collect();
     let Some((&last, before)) = moving.split_last() else {
         in_input_order(vals, items);
@@ -137,7 +130,7 @@ pub(crate) fn sort_indices<F: Float>(
     };
     set_len(order, len);
     if let Some((&first, middle)) = before.split_first() {
-        let h = &mut hist[hist_of(first)];
+        let h = counts.digit(first);
         offsets(h);
         set_len(items, len);
         pass::<F, _, _>(first, vals.iter().enumerate(), items, h, |(i, v)| {
@@ -146,23 +139,45 @@ pub(crate) fn sort_indices<F: Float>(
         });
         set_len(scratch, len);
         for &k in middle {
-            let h = &mut hist[hist_of(k)];
+            let h = counts.digit(k);
             offsets(h);
             pass::<F, _, _>(k, items.iter(), scratch, h, |&it| (F::item_key(it), it));
             std::mem::swap(items, scratch);
         }
-        let h = &mut hist[hist_of(last)];
+        let h = counts.digit(last);
         offsets(h);
         pass::<F, _, _>(last, items.iter(), order, h, |&it| {
             (F::item_key(it), F::item_index(it))
         });
     } else {
         // one digit moves: its pass goes from the values to the indices
-        let h = &mut hist[hist_of(last)];
+        let h = counts.digit(last);
         offsets(h);
         pass::<F, _, _>(last, vals.iter().enumerate(), order, h, |(i, v)| {
             (v.sort_key(), i as u32)
         });
+    }
+}
+
+/// The counts of every digit of the keys of some values, in one buffer
+/// laid out as [`bases`] says.
+struct Counts {
+    hist: Vec<u32>,
+    base: [usize; 7],
+}
+
+impl Counts {
+    /// Count every digit of the keys of `vals`.
+    fn of<F: Float>(vals: &[F]) -> Self {
+        let (base, len) = bases(digits::<F>());
+        let mut hist = vec![0u32; len];
+        count_all(vals, &mut hist);
+        Counts { hist, base }
+    }
+
+    /// The counts of digit `k`, one per bucket.
+    fn digit(&mut self, k: usize) -> &mut [u32] {
+        &mut self.hist[self.base[k]..self.base[k + 1]]
     }
 }
 
