@@ -183,8 +183,7 @@ impl Counts {
 
 /// The items of fewer than [`SMALL`] values, sorted by a comparison sort.
 fn small<F: Float>(vals: &[F], items: &mut Vec<F::SortItem>) {
-    items.clear();
-    items.extend(vals.iter().enumerate().map(|(i, v)| v.sort_item(i as u32)));
+    in_input_order(vals, items);
     // items order by key, then index: the order a stable sort gives
     items.sort_unstable();
 }
