@@ -10,7 +10,10 @@
 //!   reused, as in the estimator, and [`sliced_mmd::sort1d::sort_order`],
 //!   which allocates every call) against the
 //!   standard library's `sort_unstable_by(f32::total_cmp)` on the bare
-//!   values and `sort_unstable_by_key` on `(key, index)` pairs.
+//!   values and `sort_unstable_by_key` on `(key, index)` pairs, and a
+//!   reference: the same radix sort (digits, counting, passes) on the bare
+//!   32-bit keys, with no index, as a sort of keys alone would take
+//!   ([`radix_keys`]).
 //! * `flow_step/million`: the gradient at N = M = 10^6, d = 16, P = 100, f32.
 //!
 //! ```text
@@ -44,6 +47,47 @@ fn gradient(c: &mut Criterion, name: &str, n: usize, d: usize, p: usize, design:
     group.finish();
 }
 
+/// The 32-bit keys of `vals` sorted by the crate's radix method, without
+/// indices: one pass counts the three digits (10, 10 and 12 bits, lowest
+/// first), three passes scatter. A reference point for what carrying the
+/// index costs the crate's argsort (which also skips digits that do not
+/// move; none is skipped for these values).
+fn radix_keys(vals: &[f32], keys: &mut Vec<u32>, scratch: &mut Vec<u32>, hist: &mut [u32; 6144]) {
+    const DIGITS: [(u32, u32, usize); 3] = [(0, 10, 0), (10, 10, 1024), (20, 12, 2048)];
+    let key = |v: &f32| v.sort_key() as u32;
+    hist.fill(0);
+    for v in vals {
+        let k = key(v);
+        for &(shift, bits, base) in &DIGITS {
+            hist[base + ((k >> shift) & ((1 << bits) - 1)) as usize] += 1;
+        }
+    }
+    for &(_, bits, base) in &DIGITS {
+        let mut acc = 0;
+        for c in &mut hist[base..base + (1 << bits)] {
+            (*c, acc) = (acc, acc + *c);
+        }
+    }
+    // the first pass reads the values, as the crate's first pass does
+    keys.resize(vals.len(), 0);
+    scratch.resize(vals.len(), 0);
+    let (_, _, base) = DIGITS[0];
+    for v in vals {
+        let k = key(v);
+        let b = base + (k & 1023) as usize;
+        keys[hist[b] as usize] = k;
+        hist[b] += 1;
+    }
+    for &(shift, bits, base) in &DIGITS[1..] {
+        for &k in keys.iter() {
+            let b = base + ((k >> shift) & ((1 << bits) - 1)) as usize;
+            scratch[hist[b] as usize] = k;
+            hist[b] += 1;
+        }
+        std::mem::swap(keys, scratch);
+    }
+}
+
 fn sort(c: &mut Criterion) {
     let len = 40_000;
     let vals: Vec<f32> = gaussian::<f32>(len, 1, 0.0, 4).as_slice().to_vec();
@@ -55,6 +99,17 @@ fn sort(c: &mut Criterion) {
     });
     group.bench_function("radix argsort (crate), fresh buffers", |b| {
         b.iter(|| black_box(sort_order(black_box(&vals)).expect("finite")))
+    });
+    let (mut keys, mut scratch, mut hist) = (Vec::new(), Vec::new(), [0u32; 6144]);
+    radix_keys(&vals, &mut keys, &mut scratch, &mut hist);
+    let mut expected: Vec<u32> = vals.iter().map(|v| v.sort_key() as u32).collect();
+    expected.sort_unstable();
+    assert_eq!(keys, expected, "the reference radix sort of keys sorts");
+    group.bench_function("radix sort of the bare keys (reference)", |b| {
+        b.iter(|| {
+            radix_keys(black_box(&vals), &mut keys, &mut scratch, &mut hist);
+            black_box(keys[0])
+        })
     });
     group.bench_function("sort_unstable_by(total_cmp), values only", |b| {
         b.iter(|| {
