@@ -49,13 +49,20 @@ fn digits<F: Float>() -> &'static [(u32, u32)] {
 }
 
 /// Where each digit's histogram starts in one buffer, and its length.
-fn bases(digits: &[(u32, u32)]) -> ([usize; 7], usize) {
+const fn bases(digits: &[(u32, u32)]) -> ([usize; 7], usize) {
     let mut b = [0; 7];
-    for (k, &(_, bits)) in digits.iter().enumerate() {
-        b[k + 1] = b[k] + (1 << bits);
+    let mut k = 0;
+    while k < digits.len() {
+        b[k + 1] = b[k] + (1 << digits[k].1);
+        k += 1;
     }
     (b, b[digits.len()])
 }
+
+/// [`bases`] of [`DIGITS_32`] and of [`DIGITS_64`]: constants, so that the
+/// counting loop indexes fixed-size histograms with no bounds checks.
+const BASES_32: ([usize; 7], usize) = bases(&DIGITS_32);
+const BASES_64: ([usize; 7], usize) = bases(&DIGITS_64);
 
 /// `items` = the `(sort key, index)` items of `vals`, sorted by key. The
 /// first pass that moves anything makes the items from `vals` as it
@@ -219,13 +226,23 @@ fn offsets(h: &mut [u32]) {
 }
 
 /// Count every digit of every key of `vals` into its histogram (laid out
-/// as [`bases`] says). The digits are constants here, so the shifts and
-/// masks are immediates.
+/// as [`bases`] says). The digits and the histograms' places are
+/// constants here: the shifts and masks are immediates, and the compiler
+/// sees that every index is inside the fixed-size buffer. (With the places
+/// in registers and a bounds check on each count, the argsort of 40000
+/// normal `f32` values took 202-204 us against 186-196 us, three
+/// interleaved runs of `cargo bench --bench flow_step -- flow_step/sort`.)
 fn count_all<F: Float>(vals: &[F], hist: &mut [u32]) {
     #[inline(always)]
-    fn count<F: Float, const D: usize>(vals: &[F], hist: &mut [u32], digits: &[(u32, u32); D]) {
-        let (base, len) = bases(digits);
-        let hist = &mut hist[..len];
+    fn count<F: Float, const D: usize, const LEN: usize>(
+        vals: &[F],
+        hist: &mut [u32],
+        digits: &[(u32, u32); D],
+        base: &[usize; 7],
+    ) {
+        let hist: &mut [u32; LEN] = hist
+            .first_chunk_mut()
+            .expect("Counts::of sizes the buffer for the digits");
         for v in vals {
             let key = v.sort_key();
             for (k, &(shift, bits)) in digits.iter().enumerate() {
@@ -235,9 +252,9 @@ fn count_all<F: Float>(vals: &[F], hist: &mut [u32]) {
         }
     }
     if short_keys::<F>() {
-        count(vals, hist, &DIGITS_32)
+        count::<F, 3, { BASES_32.1 }>(vals, hist, &DIGITS_32, &BASES_32.0)
     } else {
-        count(vals, hist, &DIGITS_64)
+        count::<F, 6, { BASES_64.1 }>(vals, hist, &DIGITS_64, &BASES_64.0)
     }
 }
 
