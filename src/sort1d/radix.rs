@@ -64,6 +64,15 @@ const fn bases(digits: &[(u32, u32)]) -> ([usize; 7], usize) {
 const BASES_32: ([usize; 7], usize) = bases(&DIGITS_32);
 const BASES_64: ([usize; 7], usize) = bases(&DIGITS_64);
 
+/// [`bases`] of `F`'s digits.
+fn layout<F: Float>() -> ([usize; 7], usize) {
+    if short_keys::<F>() {
+        BASES_32
+    } else {
+        BASES_64
+    }
+}
+
 /// `items` = the `(sort key, index)` items of `vals`, sorted by key. The
 /// first pass that moves anything makes the items from `vals` as it
 /// scatters them, which saves writing them once in input order.
@@ -176,7 +185,7 @@ struct Counts {
 impl Counts {
     /// Count every digit of the keys of `vals`.
     fn of<F: Float>(vals: &[F]) -> Self {
-        let (base, len) = bases(digits::<F>());
+        let (base, len) = layout::<F>();
         let mut hist = vec![0u32; len];
         count_all(vals, &mut hist);
         Counts { hist, base }
