@@ -136,10 +136,15 @@ pub(crate) fn sort_indices<F: Float>(
         return;
     }
     let mut counts = Counts::of(vals);
-    let moving: Vec<usize> = (0..digits::<F>().len())
-        .filter(|&k| moves(counts.digit(k), len))
-        .collect();
-    let Some((&last, before)) = moving.split_last() else {
+    // the digits that move, at most six: no allocation per call
+    let (mut moving, mut n_moving) = ([0usize; 6], 0);
+    for k in 0..digits::<F>().len() {
+        if moves(counts.digit(k), len) {
+            moving[n_moving] = k;
+            n_moving += 1;
+        }
+    }
+    let Some((&last, before)) = moving[..n_moving].split_last() else {
         in_input_order(vals, items);
         indices(items, order);
         return;
