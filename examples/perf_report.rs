@@ -13,8 +13,13 @@
 //! on top of the two matrix products, measured in the same run. With
 //! `--limit FILE` (the output of the NumPy/OpenBLAS script `scripts/limit.py`, or
 //! `-` for standard input), the table ends with the ratio of the crate's
-//! step to that hardware limit: run both one after the other on the same
+//! step to that hardware limit, and the ratio of the crate's sorts to
+//! NumPy's sort of as many rows: run both one after the other on the same
 //! machine.
+//!
+//! The sort and the 1-D sums run together, slice by slice, on every thread;
+//! their wall time is split in the ratio of the CPU time each took
+//! ([`Timings::sort_cpu`], [`Timings::sums_cpu`]).
 
 use std::time::Instant;
 
@@ -135,11 +140,25 @@ fn run<F: Float>(a: &Args) {
         s(t.projection),
         flops_proj / s(t.projection) / 1e9
     );
+    let values = (a.n + a.m) as f64 * a.p as f64;
     println!(
         "sort + 1-D sums   {:8.4} s  {:7.0} M values/s",
         s(t.sort),
-        (a.n + a.m) as f64 * a.p as f64 / s(t.sort) / 1e6
+        values / s(t.sort) / 1e6
     );
+    // the pass's wall time split in the ratio of the CPU time (summed over
+    // the threads) that the sorts and the sums took
+    let cpu = s(t.sort_cpu) + s(t.sums_cpu);
+    let sort_share = if cpu > 0.0 { s(t.sort_cpu) / cpu } else { 0.0 };
+    let sort_wall = s(t.sort) * sort_share;
+    if sort_share > 0.0 {
+        println!(
+            "  of which sort   {:8.4} s  {:7.0} M values/s",
+            sort_wall,
+            values / sort_wall / 1e6
+        );
+    }
+    println!("  of which sums   {:8.4} s", s(t.sort) - sort_wall);
     println!(
         "back-projection   {:8.4} s  {:7.1} {unit}",
         s(t.back_projection),
@@ -148,26 +167,45 @@ fn run<F: Float>(a: &Args) {
     println!("total             {:8.4} s", s(t.total));
     println!("total / (two matrix products) = {:.2}", s(t.total) / gemm);
     if let Some(path) = &a.limit {
-        match read_limit(path) {
+        let text = if path == "-" {
+            std::io::read_to_string(std::io::stdin())
+        } else {
+            std::fs::read_to_string(path)
+        }
+        .unwrap_or_else(|e| panic!("cannot read {path}: {e}"));
+        match read_limit(&text) {
             Some(limit) => println!(
                 "hardware limit (limit.py) {limit:.4} s; crate / limit = {:.2}",
                 s(t.total) / limit
             ),
             None => eprintln!("no line limit_s=<seconds> in {path}"),
         }
+        if let (Some(numpy), true) = (read_numpy_sort(&text), sort_share > 0.0) {
+            println!(
+                "sort (limit.py, NumPy) {numpy:.4} s; crate's sort / NumPy's = {:.2}",
+                sort_wall / numpy
+            );
+        }
     }
 }
 
-/// The `limit_s=<seconds>` line of limit.py's output in `path` (`-`: stdin).
-fn read_limit(path: &str) -> Option<f64> {
-    let text = if path == "-" {
-        std::io::read_to_string(std::io::stdin()).ok()?
-    } else {
-        std::fs::read_to_string(path).ok()?
-    };
+/// The `limit_s=<seconds>` line of limit.py's output.
+fn read_limit(text: &str) -> Option<f64> {
     text.lines()
         .filter_map(|l| l.trim().strip_prefix("limit_s="))
         .next_back()?
+        .parse()
+        .ok()
+}
+
+/// The seconds of limit.py's `sort P rows <seconds> s ...` line: NumPy
+/// sorting the same number of rows of the same length over the same threads.
+fn read_numpy_sort(text: &str) -> Option<f64> {
+    text.lines()
+        .filter_map(|l| l.trim().strip_prefix("sort P rows"))
+        .next_back()?
+        .split_whitespace()
+        .next()?
         .parse()
         .ok()
 }

@@ -17,9 +17,10 @@ use common::{
 use proptest::prelude::*;
 use sliced_mmd::estimator::DEFAULT_FEATURES;
 use sliced_mmd::{
-    AnyKernel, Directions, Estimator, Gaussian, Laplace, MmdEstimator, Naive, Points,
-    RandomFeatures, Riesz, SlicedKernel, SlicedSort, Statistic,
+    AnyKernel, DirectionDesign, Directions, Estimator, Gaussian, Laplace, MmdEstimator, Naive,
+    Points, RandomFeatures, Riesz, SlicedKernel, SlicedSort, Statistic,
 };
+use std::time::Duration;
 
 fn riesz(r: f64) -> Riesz {
     Riesz::new(r).unwrap()
@@ -492,6 +493,46 @@ fn profiled_matches_plain() {
     assert_eq!(v.to_bits(), v2.to_bits());
     assert_eq!(bits(&g), bits(&g2));
     assert!(t.directions + t.projection + t.sort + t.back_projection <= t.total);
+}
+
+/// The split of the 1-D pass: the sorts' and the sums' CPU times are
+/// measured inside the pass, one slice per thread at a time, so together
+/// they are at most the pass's wall time times the number of threads; the
+/// pairwise path (`r ≠ 1`) has no separate sort.
+#[test]
+fn profiled_split_of_the_one_d_pass() {
+    let case = gaussian_case(300, 250, 4, 52);
+    let (px, py) = (case.px(), case.py());
+    let threads = rayon::current_num_threads() as u32;
+    let mut g = vec![0.0; 300 * 4];
+    for design in [DirectionDesign::Iid, DirectionDesign::Hadamard] {
+        let est = SlicedSort::new(40).unwrap().seed(9).design(design);
+        let (_, t) = est.grad_profiled(&px, &py, &mut g).unwrap();
+        assert!(
+            t.sort_cpu > Duration::ZERO && t.sums_cpu > Duration::ZERO,
+            "{t:?}"
+        );
+        assert!(
+            t.sort_cpu + t.sums_cpu <= t.sort * threads,
+            "{design}: {t:?}"
+        );
+        let (_, t) = est.estimate_profiled(&px, &py, Statistic::U).unwrap();
+        assert!(
+            t.sort_cpu > Duration::ZERO && t.sums_cpu > Duration::ZERO,
+            "{t:?}"
+        );
+        assert!(
+            t.sort_cpu + t.sums_cpu <= t.sort * threads,
+            "{design}: {t:?}"
+        );
+    }
+    let est = SlicedSort::new(40).unwrap().kernel(riesz(1.5));
+    let (_, t) = est.grad_profiled(&px, &py, &mut g).unwrap();
+    assert_eq!(t.sort_cpu, Duration::ZERO);
+    assert!(
+        t.sums_cpu > Duration::ZERO && t.sums_cpu <= t.sort * threads,
+        "{t:?}"
+    );
 }
 
 /// nalgebra input: `Points::from_matrix` takes rows as points, from an

@@ -26,6 +26,7 @@ mod hadamard;
 
 /// Where the time of one sliced evaluation went (wall time, summed over chunks).
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
+#[non_exhaustive]
 pub struct Timings {
     /// Drawing or converting the directions.
     pub directions: Duration,
@@ -33,6 +34,16 @@ pub struct Timings {
     pub projection: Duration,
     /// Sorting each slice and the 1-D sums (or the pair sums for `r ≠ 1`).
     pub sort: Duration,
+    /// Of [`sort`](Self::sort): the time the sorts of the slices took,
+    /// summed over the worker threads (so CPU time, not wall time; zero for
+    /// `r ≠ 1`, whose pair sums are all in [`sums_cpu`](Self::sums_cpu)).
+    /// `sort * sort_cpu / (sort_cpu + sums_cpu)` is the sorts' share of the
+    /// wall time.
+    pub sort_cpu: Duration,
+    /// Of [`sort`](Self::sort): the time the 1-D sums over the sorted
+    /// slices took (value and slice gradients), summed over the worker
+    /// threads.
+    pub sums_cpu: Duration,
     /// The back-projection product (gradient only).
     pub back_projection: Duration,
     /// Everything, from the call to the return.
@@ -236,18 +247,32 @@ impl SlicedSort {
         }
     }
 
+    /// One slice's statistics (and its gradient into `grad`), with the time
+    /// its sort and its sums took.
     fn slice_stats<F: Float>(
         &self,
         vals: &[F],
         n: usize,
         bufs: &mut energy::Buffers<F>,
         grad: Option<(&mut [F], f64)>,
-    ) -> SliceStats {
+    ) -> (SliceStats, SliceTimes) {
+        let t0 = Instant::now();
         if self.kernel.r() == 1.0 {
             energy::sort_items(vals, bufs);
-            energy::walk::<F>(bufs, n, vals.len() - n, grad)
+            let t1 = Instant::now();
+            let stats = energy::walk::<F>(bufs, n, vals.len() - n, grad);
+            let times = SliceTimes {
+                sort: t1 - t0,
+                sums: t1.elapsed(),
+            };
+            (stats, times)
         } else {
-            pairwise::slice(vals, n, self.kernel.r(), grad)
+            let stats = pairwise::slice(vals, n, self.kernel.r(), grad);
+            let times = SliceTimes {
+                sort: Duration::ZERO,
+                sums: t0.elapsed(),
+            };
+            (stats, times)
         }
     }
 
@@ -319,7 +344,7 @@ impl SlicedSort {
             if let Some(g) = grad.as_deref_mut() {
                 // each slice writes all n of its gradient values
                 let sg = &mut sgrad[..cs * n];
-                let chunk_stats: Vec<SliceStats> = proj_c
+                let chunk_stats: Vec<_> = proj_c
                     .par_chunks(l)
                     .zip(sg.par_chunks_mut(n))
                     .map(|(vals, gs)| {
@@ -327,20 +352,20 @@ impl SlicedSort {
                         self.slice_stats(vals, n, &mut bufs, Some((gs, scale)))
                     })
                     .collect();
-                stats.extend(chunk_stats);
+                collect_slices(chunk_stats, &mut stats, times);
                 let t2 = Instant::now();
                 times.sort += t2 - t1;
                 gemm::back_project(sg, n, dchunk, cs, d, g);
                 times.back_projection += t2.elapsed();
             } else {
-                let chunk_stats: Vec<SliceStats> = proj_c
+                let chunk_stats: Vec<_> = proj_c
                     .par_chunks(l)
                     .map(|vals| {
                         let mut bufs = buffers(pool);
                         self.slice_stats(vals, n, &mut bufs, None)
                     })
                     .collect();
-                stats.extend(chunk_stats);
+                collect_slices(chunk_stats, &mut stats, times);
                 times.sort += t1.elapsed();
             }
             start = end;
@@ -353,8 +378,9 @@ impl SlicedSort {
 
 impl SlicedSort {
     /// [`MmdEstimator::grad_into`], also returning where the time went
-    /// (projection, sort, back-projection): the split that performance work
-    /// needs, at the cost of a few clock reads per chunk.
+    /// (projection, sort, back-projection, and the 1-D pass's split into
+    /// sorts and sums): the split that performance work needs, at the cost
+    /// of a few clock reads per chunk and two per slice.
     ///
     /// # Errors
     /// As [`MmdEstimator::grad_into`].
@@ -473,6 +499,27 @@ impl<F: Float> BufferPool<F> {
             self.0.push(Mutex::default());
         }
         &self.0
+    }
+}
+
+/// The time one slice's sort and sums took, on the thread that ran it.
+#[derive(Debug, Clone, Copy)]
+struct SliceTimes {
+    sort: Duration,
+    sums: Duration,
+}
+
+/// Append the statistics of a chunk's slices (in slice order) to `stats`,
+/// and add their times to `times`.
+fn collect_slices(
+    slices: Vec<(SliceStats, SliceTimes)>,
+    stats: &mut Vec<SliceStats>,
+    times: &mut Timings,
+) {
+    for (s, t) in slices {
+        stats.push(s);
+        times.sort_cpu += t.sort;
+        times.sums_cpu += t.sums;
     }
 }
 

@@ -22,7 +22,7 @@ use std::time::Instant;
 
 use rayon::prelude::*;
 
-use super::{buffers, grow, SlicedSort, Timings, Work};
+use super::{buffers, collect_slices, grow, SliceTimes, SlicedSort, Timings, Work};
 use crate::directions::hadamard::Plan;
 use crate::error::Result;
 use crate::float::Float;
@@ -70,15 +70,23 @@ impl SlicedSort {
             let t1 = Instant::now();
             times.projection += t1 - t0;
             if let Some(g) = grad.as_deref_mut() {
-                let block_stats: Vec<SliceStats> = proj_b
+                let block_stats: Vec<_> = proj_b
                     .par_chunks_mut(l)
                     .map_init(Vec::new, |vals, slice| {
                         let mut bufs = buffers(pool);
                         if energy_kernel {
                             // the sorted items are all the walk needs: the
                             // slice's gradient can overwrite its values
+                            let t0 = Instant::now();
                             energy::sort_items(slice, &mut bufs);
-                            energy::walk(&mut bufs, n, m, Some((&mut slice[..n], scale)))
+                            let t1 = Instant::now();
+                            let stats =
+                                energy::walk(&mut bufs, n, m, Some((&mut slice[..n], scale)));
+                            let times = SliceTimes {
+                                sort: t1 - t0,
+                                sums: t1.elapsed(),
+                            };
+                            (stats, times)
                         } else {
                             vals.clear();
                             vals.extend_from_slice(slice);
@@ -86,17 +94,17 @@ impl SlicedSort {
                         }
                     })
                     .collect();
-                stats.extend(block_stats);
+                collect_slices(block_stats, &mut stats, times);
                 let t2 = Instant::now();
                 times.sort += t2 - t1;
                 plan.back_project(b, proj_b, l, n, g);
                 times.back_projection += t2.elapsed();
             } else {
-                let block_stats: Vec<SliceStats> = proj_b
+                let block_stats: Vec<_> = proj_b
                     .par_chunks(l)
                     .map(|vals| self.slice_stats(vals, n, &mut buffers(pool), None))
                     .collect();
-                stats.extend(block_stats);
+                collect_slices(block_stats, &mut stats, times);
                 times.sort += t1.elapsed();
             }
         }
