@@ -52,7 +52,9 @@ pub(crate) fn sort_indices<F: Float>(vals: &[F], bufs: &mut Buffers<F>, order: &
 /// (such a branch is taken at random and mispredicted half the time):
 /// counts add the comparison `index < n`, and the gradient is written for
 /// every item, those of Y into one spare slot at the end of a buffer.
-/// Counts are integers, converted to `f64` (exactly) where they are used.
+/// Counts are integers, converted to `f64` (exactly) where they are used;
+/// each gradient value is one constant times an exact integer, and each
+/// gap term the gap times the square of one (see [`Consts`]).
 /// The gap terms go to eight partial sums by sorted position (see
 /// [`LANES`]). For `f32` on a CPU with AVX-512, runs of untied values go
 /// eight at a time through a vector loop ([`avx512::blocks`]) that gives the
@@ -129,10 +131,65 @@ fn total(lanes: &[f64; LANES]) -> f64 {
     lanes.iter().fold(0.0, |acc, &x| acc + x)
 }
 
+/// The constants of one walk, in the forms both loops use.
+///
+/// The gradient of a tie group `items[i..j]` (`g = j - i` items, `gx` of
+/// them from X, `cx` items of X before it, `cy = i - cx` of Y) is
+///
+/// ```text
+/// scale (2/(NM) (2cy + g - gx - M) - 2/N² (2cx + gx - N))  =  K I,
+/// K = 2 scale / (N² M),
+/// I = (2N i - 2(N+M) cx) + (N (g - gx) - M gx),
+/// ```
+///
+/// with `I` an integer, exact in `f64` (below `2^53` for `N + M` up to
+/// about `6·10⁷`): one rounding, in the product, and `I = 0` exactly where
+/// the counts cancel (`Y = X`, or `Y` = `X` repeated). Its last term
+/// ([`Consts::tail`]) is `-M` for every untied point of X. The value's
+/// term of the gap after a tie group ending at position `j` is
+/// `gap (F_μ - F_ν)² = gap D² / (NM)²` with the integer
+/// `D = (cx + gx)(N + M) - j N`, likewise exact.
+#[derive(Debug, Clone, Copy)]
+struct Consts {
+    n: u32,
+    nf: f64,
+    mf: f64,
+    inv_n: f64,
+    inv_m: f64,
+    /// `N + M`.
+    nm: f64,
+    /// `K`.
+    k: f64,
+}
+
+impl Consts {
+    fn new(n: usize, m: usize, scale: f64) -> Self {
+        let (nf, mf) = (n as f64, m as f64);
+        Consts {
+            n: n as u32,
+            nf,
+            mf,
+            inv_n: 1.0 / nf,
+            inv_m: 1.0 / mf,
+            nm: nf + mf,
+            k: 2.0 * scale / (nf * nf * mf),
+        }
+    }
+
+    /// The last term of `I` for a tie group of `g` items, `gx` of them
+    /// from X.
+    #[inline(always)]
+    fn tail(&self, g: f64, gx: f64) -> f64 {
+        self.nf * (g - gx) - self.mf * gx
+    }
+}
+
 /// The loop of [`walk`]: with `GRAD` the gradient into `gbuf` (`n + 1`
 /// slots) and `v` only; without, `v`, `sxx` and `syy`. With `SIMD` (only
 /// for `f32` items on a CPU with AVX-512, checked by the caller) runs of
-/// eight untied values at a time go through [`avx512::blocks`].
+/// eight untied values at a time go through [`avx512::blocks`]. Both loops
+/// evaluate the forms of [`Consts`] with the same operations in the same
+/// order.
 #[inline(always)]
 fn walk_impl<F: Float, const GRAD: bool, const SIMD: bool>(
     items: &[F::SortItem],
@@ -142,10 +199,9 @@ fn walk_impl<F: Float, const GRAD: bool, const SIMD: bool>(
     scale: f64,
 ) -> SliceStats {
     let len = items.len();
-    let (nf, mf) = (n as f64, m as f64);
-    let (inv_n, inv_m) = (1.0 / nf, 1.0 / mf);
-    let n32 = n as u32;
-    let (c_xy, c_xx) = (2.0 / (nf * mf), 2.0 / (nf * nf));
+    let c = Consts::new(n, m, scale);
+    let n32 = c.n;
+    let (n2, nm2) = (2.0 * c.nf, 2.0 * c.nm);
     // items of X before the current tie group; all items before it are i
     // (len < 2^32, so positions fit in u32)
     let mut cx = 0u32;
@@ -153,16 +209,6 @@ fn walk_impl<F: Float, const GRAD: bool, const SIMD: bool>(
     let mut i = 0;
     let mut key = if len > 0 { F::item_key(items[0]) } else { 0 };
     let mut value = F::from_sort_key(key).as_f64();
-    #[cfg(target_arch = "x86_64")]
-    let consts = avx512::Consts {
-        n: n32,
-        m: m as u32,
-        inv_n,
-        inv_m,
-        c_xy,
-        c_xx,
-        scale,
-    };
     while i < len {
         #[cfg(target_arch = "x86_64")]
         if SIMD && i + avx512::BLOCK < len {
@@ -171,7 +217,7 @@ fn walk_impl<F: Float, const GRAD: bool, const SIMD: bool>(
             let next = unsafe {
                 let items64 = std::slice::from_raw_parts(items.as_ptr().cast::<u64>(), len);
                 let g32 = gbuf.as_mut_ptr().cast::<f32>();
-                avx512::blocks::<GRAD>(items64, i, &mut cx, &mut sums, g32, &consts)
+                avx512::blocks::<GRAD>(items64, i, &mut cx, &mut sums, g32, &c)
             };
             if next != i {
                 i = next;
@@ -194,15 +240,10 @@ fn walk_impl<F: Float, const GRAD: bool, const SIMD: bool>(
                 .map(|&e| u32::from(F::item_index(e) < n32))
                 .sum()
         };
-        let g_n = (j - i) as u32;
         if GRAD {
-            // #{y < x} - #{y > x} = 2 cy + gy - m, likewise for x: exact
-            // integers (|.| < 2^33), exactly converted
-            let cy = i as u32 - cx;
-            let gy_n = g_n - gx_n;
-            let dy = (2 * i64::from(cy) + i64::from(gy_n) - m as i64) as f64;
-            let dx = (2 * i64::from(cx) + i64::from(gx_n) - n as i64) as f64;
-            let val = F::from_f64((c_xy * dy - c_xx * dx) * scale);
+            // counts and positions are exact integers in f64 (< 2^33)
+            let tail = c.tail((j - i) as f64, f64::from(gx_n));
+            let val = F::from_f64(((n2 * i as f64 - nm2 * f64::from(cx)) + tail) * c.k);
             for &e in &items[i..j] {
                 let idx = F::item_index(e).min(n32) as usize;
                 // SAFETY: idx <= n < gbuf.len() = n + 1
@@ -213,12 +254,14 @@ fn walk_impl<F: Float, const GRAD: bool, const SIMD: bool>(
         if j < len {
             let next = F::from_sort_key(next_key).as_f64();
             let gap = next - value;
-            let fx = f64::from(cx) * inv_n;
-            let fy = f64::from(j as u32 - cx) * inv_m;
-            let diff = fx - fy;
+            let cxf = f64::from(cx);
+            let jf = j as f64;
+            let d = cxf * c.nm - jf * c.nf;
             let lane = (j - 1) % LANES;
-            sums.v[lane] += gap * diff * diff;
+            sums.v[lane] += gap * d * d;
             if !GRAD {
+                let fx = cxf * c.inv_n;
+                let fy = (jf - cxf) * c.inv_m;
                 sums.a[lane] += gap * fx * (1.0 - fx);
                 sums.b[lane] += gap * fy * (1.0 - fy);
             }
@@ -232,8 +275,9 @@ fn walk_impl<F: Float, const GRAD: bool, const SIMD: bool>(
     } else {
         (2.0 * total(&sums.a), 2.0 * total(&sums.b))
     };
+    let nm = c.nf * c.mf;
     SliceStats {
-        v: 2.0 * total(&sums.v),
+        v: 2.0 * total(&sums.v) / (nm * nm),
         sxx,
         syy,
     }
@@ -241,18 +285,19 @@ fn walk_impl<F: Float, const GRAD: bool, const SIMD: bool>(
 
 /// The walk, eight untied `f32` items at a time, with AVX-512F.
 ///
-/// For a run of sorted positions `i..i + 8` whose keys all differ from the
-/// next one (so each item is a tie group of its own), the loop computes in
-/// `f64` lanes exactly what the scalar loop computes item by item: the
+/// For a run of sorted positions `i..i + 8` whose values all differ from
+/// the next one (so each item is a tie group of its own), the loop computes
+/// in `f64` lanes exactly what the scalar loop computes item by item: the
 /// counts (exact integers in `f64`), the gradient of the points of X
 /// (scattered to their indices; the points of Y are masked out instead of
 /// written to the spare slot), and the gap terms, added to the partial sum
 /// of their position modulo 8. Each lane rounds the same operations in the
 /// same order as the scalar loop (no fused multiply-add), so the results
-/// are the same bits.
+/// are the same bits. The count of X and the values carry over from one
+/// block to the next in vector registers.
 #[cfg(target_arch = "x86_64")]
 mod avx512 {
-    use super::Sums;
+    use super::{Consts, Sums};
     use std::arch::x86_64::*;
 
     /// Items per block.
@@ -261,17 +306,6 @@ mod avx512 {
     /// Whether this CPU runs [`blocks`].
     pub(super) fn available() -> bool {
         is_x86_feature_detected!("avx512f") && is_x86_feature_detected!("avx2")
-    }
-
-    /// The constants of one walk (see `walk_impl`).
-    pub(super) struct Consts {
-        pub n: u32,
-        pub m: u32,
-        pub inv_n: f64,
-        pub inv_m: f64,
-        pub c_xy: f64,
-        pub c_xx: f64,
-        pub scale: f64,
     }
 
     /// Byte `l` of `PREFIX[mask]` = the number of set bits of `mask` below
@@ -291,19 +325,22 @@ mod avx512 {
         t
     };
 
-    /// The `f64` values of eight `f32` sort keys (the inverse of
-    /// `Float::sort_key`, lane by lane).
+    /// The `f64` values of the `f32` sort keys in the high halves of eight
+    /// items (the inverse of `Float::sort_key`, lane by lane).
     #[inline]
     #[target_feature(enable = "avx512f,avx2")]
-    fn values(keys: __m512i) -> __m512d {
-        let sign = _mm512_set1_epi64(0x8000_0000);
-        let positive = _mm512_test_epi64_mask(keys, sign);
-        let bits = _mm512_mask_blend_epi64(
-            positive,
-            _mm512_xor_si512(keys, _mm512_set1_epi64(-1)),
-            _mm512_andnot_si512(sign, keys),
+    fn values(items: __m512i) -> __m512d {
+        // the keys as eight 32-bit lanes
+        let k = _mm512_cvtepi64_epi32(_mm512_srli_epi64::<32>(items));
+        // key with its top bit set: a value >= +0.0, whose bits are the key
+        // without that bit; otherwise a negative value, whose bits are !key
+        let top = _mm256_srai_epi32::<31>(k);
+        // k ^ (!top | 0x8000_0000)
+        let flip = _mm256_or_si256(
+            _mm256_xor_si256(top, _mm256_set1_epi32(-1)),
+            _mm256_set1_epi32(i32::MIN),
         );
-        _mm512_cvtps_pd(_mm256_castsi256_ps(_mm512_cvtepi64_epi32(bits)))
+        _mm512_cvtps_pd(_mm256_castsi256_ps(_mm256_xor_si256(k, flip)))
     }
 
     /// Walk blocks of [`BLOCK`] untied items from position `i` (the start of
@@ -325,6 +362,9 @@ mod avx512 {
         c: &Consts,
     ) -> usize {
         let len = items.len();
+        if i + BLOCK >= len {
+            return i;
+        }
         let iota = _mm512_set_pd(7.0, 6.0, 5.0, 4.0, 3.0, 2.0, 1.0, 0.0);
         // lane l of a block is position i + l, whose partial sum is
         // (i + l) % 8: rotate the block's terms by i % 8 before adding
@@ -335,21 +375,26 @@ mod avx512 {
             ),
             _mm512_set1_epi64(BLOCK as i64 - 1),
         );
+        // lane 0 from lane 7 of the second operand, lane l from lane l - 1
+        // of the first
+        let shift_in = _mm512_set_epi64(6, 5, 4, 3, 2, 1, 0, 15);
+        let last = _mm512_set1_epi64(7);
         let low = _mm512_set1_epi64(0xffff_ffff);
         let nv = _mm512_set1_epi64(i64::from(c.n));
-        let (one, two) = (_mm512_set1_pd(1.0), _mm512_set1_pd(2.0));
-        let (nf, mf) = (
-            _mm512_set1_pd(f64::from(c.n)),
-            _mm512_set1_pd(f64::from(c.m)),
-        );
+        let (one, eight) = (_mm512_set1_pd(1.0), _mm512_set1_pd(8.0));
+        let (nf, nm) = (_mm512_set1_pd(c.nf), _mm512_set1_pd(c.nm));
         let (inv_n, inv_m) = (_mm512_set1_pd(c.inv_n), _mm512_set1_pd(c.inv_m));
-        let (c_xy, c_xx) = (_mm512_set1_pd(c.c_xy), _mm512_set1_pd(c.c_xx));
-        let scale = _mm512_set1_pd(c.scale);
+        let (n2, nm2) = (_mm512_set1_pd(2.0 * c.nf), _mm512_set1_pd(2.0 * c.nm));
+        let (tail, k) = (_mm512_set1_pd(c.tail(1.0, 1.0)), _mm512_set1_pd(c.k));
         // SAFETY (loads): Sums holds three arrays of 8 f64
         let mut sv = unsafe { _mm512_loadu_pd(sums.v.as_ptr()) };
         let mut sa = unsafe { _mm512_loadu_pd(sums.a.as_ptr()) };
         let mut sb = unsafe { _mm512_loadu_pd(sums.b.as_ptr()) };
-        let mut cxs = *cx;
+        // items of X before the block, positions of its lanes, and the value
+        // at position i (in lane 7)
+        let mut cxv = _mm512_set1_pd(f64::from(*cx));
+        let mut done = _mm512_add_pd(_mm512_set1_pd(i as f64), iota);
+        let mut prev = values(_mm512_set1_epi64(items[i] as i64));
         while i + BLOCK < len {
             // SAFETY: items[i..i + 9] are in bounds
             let (cur, nxt) = unsafe {
@@ -359,8 +404,9 @@ mod avx512 {
                     _mm512_loadu_si512(p.add(1).cast()),
                 )
             };
-            let (kc, kn) = (_mm512_srli_epi64::<32>(cur), _mm512_srli_epi64::<32>(nxt));
-            if _mm512_cmpeq_epi64_mask(kc, kn) != 0 {
+            let vn = values(nxt);
+            let vc = _mm512_permutex2var_pd(vn, shift_in, prev);
+            if _mm512_cmp_pd_mask::<_CMP_EQ_OQ>(vc, vn) != 0 {
                 break; // a tie: the scalar loop takes this group
             }
             let idx = _mm512_and_si512(cur, low);
@@ -369,37 +415,36 @@ mod avx512 {
                 PREFIX[usize::from(isx)] as i64,
             )));
             // counts before each item, and the item's own count in X (0 or 1)
-            let cx_before = _mm512_add_pd(_mm512_set1_pd(f64::from(cxs)), below);
-            let done = _mm512_add_pd(_mm512_set1_pd(i as f64), iota);
+            let cx_before = _mm512_add_pd(cxv, below);
             let gx = _mm512_maskz_mov_pd(isx, one);
             if GRAD {
-                let cy = _mm512_sub_pd(done, cx_before);
-                let gy = _mm512_sub_pd(one, gx);
-                let dy = _mm512_sub_pd(_mm512_add_pd(_mm512_mul_pd(two, cy), gy), mf);
-                let dx = _mm512_sub_pd(_mm512_add_pd(_mm512_mul_pd(two, cx_before), gx), nf);
-                let val = _mm512_mul_pd(
-                    _mm512_sub_pd(_mm512_mul_pd(c_xy, dy), _mm512_mul_pd(c_xx, dx)),
-                    scale,
+                let i_int = _mm512_add_pd(
+                    _mm512_sub_pd(_mm512_mul_pd(n2, done), _mm512_mul_pd(nm2, cx_before)),
+                    tail,
                 );
+                let val = _mm512_mul_pd(i_int, k);
                 // SAFETY: the lanes of X have indices below n
                 unsafe {
                     _mm512_mask_i64scatter_ps::<4>(g, isx, idx, _mm512_cvtpd_ps(val));
                 }
             }
             let cx_after = _mm512_add_pd(cx_before, gx);
-            let fx = _mm512_mul_pd(cx_after, inv_n);
-            let fy = _mm512_mul_pd(_mm512_sub_pd(_mm512_add_pd(done, one), cx_after), inv_m);
-            let diff = _mm512_sub_pd(fx, fy);
-            let gap = _mm512_sub_pd(values(kn), values(kc));
-            let tv = _mm512_mul_pd(_mm512_mul_pd(gap, diff), diff);
+            let j = _mm512_add_pd(done, one);
+            let d = _mm512_sub_pd(_mm512_mul_pd(cx_after, nm), _mm512_mul_pd(j, nf));
+            let gap = _mm512_sub_pd(vn, vc);
+            let tv = _mm512_mul_pd(_mm512_mul_pd(gap, d), d);
             sv = _mm512_add_pd(sv, _mm512_permutexvar_pd(rot, tv));
             if !GRAD {
+                let fx = _mm512_mul_pd(cx_after, inv_n);
+                let fy = _mm512_mul_pd(_mm512_sub_pd(j, cx_after), inv_m);
                 let ta = _mm512_mul_pd(_mm512_mul_pd(gap, fx), _mm512_sub_pd(one, fx));
                 let tb = _mm512_mul_pd(_mm512_mul_pd(gap, fy), _mm512_sub_pd(one, fy));
                 sa = _mm512_add_pd(sa, _mm512_permutexvar_pd(rot, ta));
                 sb = _mm512_add_pd(sb, _mm512_permutexvar_pd(rot, tb));
             }
-            cxs += u32::from(isx).count_ones();
+            cxv = _mm512_permutexvar_pd(last, cx_after);
+            done = _mm512_add_pd(done, eight);
+            prev = vn;
             i += BLOCK;
         }
         // SAFETY: as for the loads
@@ -408,7 +453,8 @@ mod avx512 {
             _mm512_storeu_pd(sums.a.as_mut_ptr(), sa);
             _mm512_storeu_pd(sums.b.as_mut_ptr(), sb);
         }
-        *cx = cxs;
+        // an exact integer below 2^32
+        *cx = _mm512_cvtsd_f64(cxv) as u32;
         i
     }
 }
