@@ -56,10 +56,15 @@ fn radix_keys(vals: &[f32], keys: &mut Vec<u32>, scratch: &mut Vec<u32>, hist: &
     const DIGITS: [(u32, u32, usize); 3] = [(0, 10, 0), (10, 10, 1024), (20, 12, 2048)];
     let key = |v: &f32| v.sort_key() as u32;
     hist.fill(0);
-    for v in vals {
-        let k = key(v);
-        for &(shift, bits, base) in &DIGITS {
-            hist[base + ((k >> shift) & ((1 << bits) - 1)) as usize] += 1;
+    // keys a chunk at a time, in a loop of their own, as the crate does
+    let mut chunk_keys = [0u32; 64];
+    for chunk in vals.chunks(64) {
+        let ks = &mut chunk_keys[..chunk.len()];
+        ks.iter_mut().zip(chunk).for_each(|(k, v)| *k = key(v));
+        for &k in ks.iter() {
+            for &(shift, bits, base) in &DIGITS {
+                hist[base + ((k >> shift) & ((1 << bits) - 1)) as usize] += 1;
+            }
         }
     }
     for &(_, bits, base) in &DIGITS {
