@@ -18,7 +18,7 @@ use proptest::prelude::*;
 use sliced_mmd::estimator::DEFAULT_FEATURES;
 use sliced_mmd::{
     AnyKernel, DirectionDesign, Directions, Estimator, Gaussian, Laplace, MmdEstimator, Naive,
-    Points, RandomFeatures, Riesz, SlicedKernel, SlicedSort, Statistic,
+    Points, RandomFeatures, Riesz, SlicedKernel, SlicedSort, Statistic, Timings,
 };
 use std::time::Duration;
 
@@ -504,27 +504,20 @@ fn profiled_split_of_the_one_d_pass() {
     let case = gaussian_case(300, 250, 4, 52);
     let (px, py) = (case.px(), case.py());
     let threads = rayon::current_num_threads() as u32;
+    let check = |t: Timings, what: &str| {
+        assert!(t.sort_cpu > Duration::ZERO, "{what}: {t:?}");
+        assert!(t.sums_cpu > Duration::ZERO, "{what}: {t:?}");
+        assert!(t.sort_cpu + t.sums_cpu <= t.sort * threads, "{what}: {t:?}");
+    };
     let mut g = vec![0.0; 300 * 4];
     for design in [DirectionDesign::Iid, DirectionDesign::Hadamard] {
         let est = SlicedSort::new(40).unwrap().seed(9).design(design);
-        let (_, t) = est.grad_profiled(&px, &py, &mut g).unwrap();
-        assert!(
-            t.sort_cpu > Duration::ZERO && t.sums_cpu > Duration::ZERO,
-            "{t:?}"
+        check(
+            est.grad_profiled(&px, &py, &mut g).unwrap().1,
+            &format!("{design} gradient"),
         );
-        assert!(
-            t.sort_cpu + t.sums_cpu <= t.sort * threads,
-            "{design}: {t:?}"
-        );
-        let (_, t) = est.estimate_profiled(&px, &py, Statistic::U).unwrap();
-        assert!(
-            t.sort_cpu > Duration::ZERO && t.sums_cpu > Duration::ZERO,
-            "{t:?}"
-        );
-        assert!(
-            t.sort_cpu + t.sums_cpu <= t.sort * threads,
-            "{design}: {t:?}"
-        );
+        let e = est.estimate_profiled(&px, &py, Statistic::U).unwrap();
+        check(e.1, &format!("{design} value"));
     }
     let est = SlicedSort::new(40).unwrap().kernel(riesz(1.5));
     let (_, t) = est.grad_profiled(&px, &py, &mut g).unwrap();
