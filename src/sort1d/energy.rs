@@ -158,6 +158,9 @@ struct Consts {
     inv_m: f64,
     /// `N + M`.
     nm: f64,
+    /// `2N` and `2(N + M)`, the factors of `i` and `cx` in `I`.
+    n2: f64,
+    nm2: f64,
     /// `K`.
     k: f64,
 }
@@ -172,6 +175,8 @@ impl Consts {
             inv_n: 1.0 / nf,
             inv_m: 1.0 / mf,
             nm: nf + mf,
+            n2: 2.0 * nf,
+            nm2: 2.0 * (nf + mf),
             k: 2.0 * scale / (nf * nf * mf),
         }
     }
@@ -201,7 +206,6 @@ fn walk_impl<F: Float, const GRAD: bool, const SIMD: bool>(
     let len = items.len();
     let c = Consts::new(n, m, scale);
     let n32 = c.n;
-    let (n2, nm2) = (2.0 * c.nf, 2.0 * c.nm);
     // items of X before the current tie group; all items before it are i
     // (len < 2^32, so positions fit in u32)
     let mut cx = 0u32;
@@ -243,7 +247,7 @@ fn walk_impl<F: Float, const GRAD: bool, const SIMD: bool>(
         if GRAD {
             // counts and positions are exact integers in f64 (< 2^33)
             let tail = c.tail((j - i) as f64, f64::from(gx_n));
-            let val = F::from_f64(((n2 * i as f64 - nm2 * f64::from(cx)) + tail) * c.k);
+            let val = F::from_f64(((c.n2 * i as f64 - c.nm2 * f64::from(cx)) + tail) * c.k);
             for &e in &items[i..j] {
                 let idx = F::item_index(e).min(n32) as usize;
                 // SAFETY: idx <= n < gbuf.len() = n + 1
@@ -362,9 +366,7 @@ mod avx512 {
         c: &Consts,
     ) -> usize {
         let len = items.len();
-        if i + BLOCK >= len {
-            return i;
-        }
+        debug_assert!(i + BLOCK < len, "the caller leaves a block to walk");
         let iota = _mm512_set_pd(7.0, 6.0, 5.0, 4.0, 3.0, 2.0, 1.0, 0.0);
         // lane l of a block is position i + l, whose partial sum is
         // (i + l) % 8: rotate the block's terms by i % 8 before adding
@@ -384,7 +386,7 @@ mod avx512 {
         let (one, eight) = (_mm512_set1_pd(1.0), _mm512_set1_pd(8.0));
         let (nf, nm) = (_mm512_set1_pd(c.nf), _mm512_set1_pd(c.nm));
         let (inv_n, inv_m) = (_mm512_set1_pd(c.inv_n), _mm512_set1_pd(c.inv_m));
-        let (n2, nm2) = (_mm512_set1_pd(2.0 * c.nf), _mm512_set1_pd(2.0 * c.nm));
+        let (n2, nm2) = (_mm512_set1_pd(c.n2), _mm512_set1_pd(c.nm2));
         let (tail, k) = (_mm512_set1_pd(c.tail(1.0, 1.0)), _mm512_set1_pd(c.k));
         // SAFETY (loads): Sums holds three arrays of 8 f64
         let mut sv = unsafe { _mm512_loadu_pd(sums.v.as_ptr()) };
