@@ -180,7 +180,7 @@ fn run<F: Float>(a: &Args) {
             ),
             None => eprintln!("no line limit_s=<seconds> in {path}"),
         }
-        if let (Some(numpy), true) = (read_numpy_sort(&text), sort_share > 0.0) {
+        if let Some(numpy) = read_numpy_sort(&text).filter(|_| sort_share > 0.0) {
             println!(
                 "sort (limit.py, NumPy) {numpy:.4} s; crate's sort / NumPy's = {:.2}",
                 sort_wall / numpy
