@@ -173,6 +173,12 @@ fn run<F: Float>(a: &Args) {
             std::fs::read_to_string(path)
         }
         .unwrap_or_else(|e| panic!("cannot read {path}: {e}"));
+        // limit.py's first line names its case: the ratios mean something
+        // only for the same one
+        let case = format!("case: N={} M={} d={} P={} {},", a.n, a.m, a.d, a.p, F::NAME);
+        if !text.lines().any(|l| l.trim().starts_with(&case)) {
+            eprintln!("warning: {path} is not limit.py's output for this case ({case}...): the ratios below compare different work");
+        }
         match read_limit(&text) {
             Some(limit) => println!(
                 "hardware limit (limit.py) {limit:.4} s; crate / limit = {:.2}",
