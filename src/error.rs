@@ -39,19 +39,16 @@ pub enum MmdError {
         /// The bandwidth that was given.
         sigma: f64,
     },
-    /// A number of slices (directions) of zero.
-    #[error("invalid number of slices P = {slices}: at least one direction is needed")]
-    InvalidSlices {
-        /// The number of slices that was given.
-        slices: usize,
-    },
-    /// A chunk or block size of zero.
-    #[error("invalid {what} = {value}: it must be at least 1")]
-    InvalidSize {
-        /// Which size parameter.
+    /// A count (slices, features, permutations, chunk size, memory budget,
+    /// observer interval, ...) below its smallest allowed value.
+    #[error("invalid {what} = {value}: it must be at least {min}")]
+    InvalidCount {
+        /// Which count, in words (`number of slices`, `chunk size`, ...).
         what: &'static str,
         /// The value that was given.
         value: usize,
+        /// The smallest allowed value.
+        min: usize,
     },
     /// A sample without points.
     #[error("sample {sample} is empty: at least one point is needed")]
@@ -131,19 +128,35 @@ pub enum MmdError {
         /// The estimator.
         estimator: &'static str,
     },
-    /// A combination that an estimator or kernel does not support.
+    /// A combination that an estimator does not support (a kernel it has no
+    /// formula for, or gradients it cannot give).
     #[error("the {estimator} estimator does not support {what}")]
     Unsupported {
-        /// The estimator or kernel.
+        /// The estimator (its bare name, as [`crate::MmdEstimator::name`] gives it).
         estimator: &'static str,
         /// What was asked of it.
         what: &'static str,
     },
-    /// A permutation test with no permutations.
-    #[error("invalid number of permutations B = {permutations}: at least one is needed")]
-    InvalidPermutations {
-        /// The number of permutations that was given.
-        permutations: usize,
+    /// More values than an operation can index (a size limit of the
+    /// algorithm, such as the 32-bit indices of the sort).
+    #[error("{what}: {count} is more than the largest supported, {max}")]
+    TooLarge {
+        /// What was counted, in words (`pooled points of the sliced estimator`, ...).
+        what: &'static str,
+        /// The count that was given.
+        count: u64,
+        /// The largest supported count.
+        max: u64,
+    },
+    /// A name that is not one of the known names of its kind.
+    #[error("unknown {kind} '{name}': expected one of {expected}")]
+    UnknownName {
+        /// The kind of name (`direction design`, `demo`, ...).
+        kind: &'static str,
+        /// The name that was given.
+        name: String,
+        /// The known names, comma-separated.
+        expected: &'static str,
     },
     /// A flow or optimizer parameter outside its range.
     #[error("invalid {name} = {value}: it must be {expected}")]

@@ -6,10 +6,59 @@
 //! always accumulated in `f64`), an order-preserving integer key for
 //! sorting, and the matching single- or double-precision matrix product.
 
-mod sealed {
-    pub trait Sealed {}
-    impl Sealed for f32 {}
-    impl Sealed for f64 {}
+/// The precision-specific pieces the hot loops need, out of users' reach:
+/// the trait is public in name only (its module is private), so it seals
+/// [`Float`] and hides these items from the public API.
+pub(crate) mod sealed {
+    /// See the [module docs](self).
+    pub trait Sealed: Sized {
+        /// A sortable `(key, index)` pair (packed into one `u64` for `f32`).
+        type SortItem: Copy + Send + Sync + Default + Ord + 'static;
+
+        /// Number of significant bits of [`super::Float::sort_key`].
+        const KEY_BITS: u32;
+
+        /// The item of value `self` at pooled index `idx`.
+        fn sort_item(self, idx: u32) -> Self::SortItem;
+
+        /// The key of an item.
+        fn item_key(item: Self::SortItem) -> u64;
+
+        /// The index of an item.
+        fn item_index(item: Self::SortItem) -> u32;
+
+        /// `C = alpha A B + beta C` with arbitrary strides (elements).
+        ///
+        /// # Safety
+        /// The pointers must be valid for the given shapes and strides and `c`
+        /// must not alias `a` or `b`.
+        #[allow(clippy::too_many_arguments)]
+        unsafe fn gemm_raw(
+            m: usize,
+            k: usize,
+            n: usize,
+            alpha: Self,
+            a: *const Self,
+            rsa: isize,
+            csa: isize,
+            b: *const Self,
+            rsb: isize,
+            csb: isize,
+            beta: Self,
+            c: *mut Self,
+            rsc: isize,
+            csc: isize,
+        );
+    }
+}
+
+/// The two precisions of [`Float`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Precision {
+    /// `f32`.
+    Single,
+    /// `f64`.
+    Double,
 }
 
 /// A floating-point type the crate computes in: `f32` or `f64`.
@@ -26,8 +75,12 @@ pub trait Float:
     + sealed::Sealed
     + 'static
 {
-    /// `"f32"` or `"f64"`.
+    /// `"f32"` or `"f64"` (for messages and file headers).
     const NAME: &'static str;
+
+    /// Single (`f32`) or double (`f64`) precision: what code that must
+    /// treat the two types differently tests.
+    const PRECISION: Precision;
 
     /// Widen (or keep) to `f64`. Exact for both types.
     fn as_f64(self) -> f64;
@@ -41,54 +94,9 @@ pub trait Float:
 
     /// The inverse of [`Float::sort_key`] (returns `+0.0` for either zero).
     fn from_sort_key(key: u64) -> Self;
-
-    /// A sortable `(key, index)` pair (packed into one `u64` for `f32`).
-    #[doc(hidden)]
-    type SortItem: Copy + Send + Sync + Default + Ord + 'static;
-
-    /// Number of significant bits of [`Float::sort_key`].
-    #[doc(hidden)]
-    const KEY_BITS: u32;
-
-    /// The item of value `self` at pooled index `idx`.
-    #[doc(hidden)]
-    fn sort_item(self, idx: u32) -> Self::SortItem;
-
-    /// The key of an item.
-    #[doc(hidden)]
-    fn item_key(item: Self::SortItem) -> u64;
-
-    /// The index of an item.
-    #[doc(hidden)]
-    fn item_index(item: Self::SortItem) -> u32;
-
-    /// `C = alpha A B + beta C` with arbitrary strides (elements).
-    ///
-    /// # Safety
-    /// The pointers must be valid for the given shapes and strides and `c`
-    /// must not alias `a` or `b`.
-    #[allow(clippy::too_many_arguments)]
-    #[doc(hidden)]
-    unsafe fn gemm_raw(
-        m: usize,
-        k: usize,
-        n: usize,
-        alpha: Self,
-        a: *const Self,
-        rsa: isize,
-        csa: isize,
-        b: *const Self,
-        rsb: isize,
-        csb: isize,
-        beta: Self,
-        c: *mut Self,
-        rsc: isize,
-        csc: isize,
-    );
 }
 
-impl Float for f32 {
-    const NAME: &'static str = "f32";
+impl sealed::Sealed for f32 {
     type SortItem = u64;
     const KEY_BITS: u32 = 32;
 
@@ -106,6 +114,30 @@ impl Float for f32 {
     fn item_index(item: u64) -> u32 {
         item as u32
     }
+
+    unsafe fn gemm_raw(
+        m: usize,
+        k: usize,
+        n: usize,
+        alpha: Self,
+        a: *const Self,
+        rsa: isize,
+        csa: isize,
+        b: *const Self,
+        rsb: isize,
+        csb: isize,
+        beta: Self,
+        c: *mut Self,
+        rsc: isize,
+        csc: isize,
+    ) {
+        gemm_single(m, k, n, alpha, a, rsa, csa, b, rsb, csb, beta, c, rsc, csc);
+    }
+}
+
+impl Float for f32 {
+    const NAME: &'static str = "f32";
+    const PRECISION: Precision = Precision::Single;
 
     #[inline(always)]
     fn as_f64(self) -> f64 {
@@ -142,6 +174,27 @@ impl Float for f32 {
         f32::from_bits(b)
     }
 
+}
+
+impl sealed::Sealed for f64 {
+    type SortItem = (u64, u32);
+    const KEY_BITS: u32 = 64;
+
+    #[inline(always)]
+    fn sort_item(self, idx: u32) -> (u64, u32) {
+        (self.sort_key(), idx)
+    }
+
+    #[inline(always)]
+    fn item_key(item: (u64, u32)) -> u64 {
+        item.0
+    }
+
+    #[inline(always)]
+    fn item_index(item: (u64, u32)) -> u32 {
+        item.1
+    }
+
     unsafe fn gemm_raw(
         m: usize,
         k: usize,
@@ -164,23 +217,7 @@ impl Float for f32 {
 
 impl Float for f64 {
     const NAME: &'static str = "f64";
-    type SortItem = (u64, u32);
-    const KEY_BITS: u32 = 64;
-
-    #[inline(always)]
-    fn sort_item(self, idx: u32) -> (u64, u32) {
-        (self.sort_key(), idx)
-    }
-
-    #[inline(always)]
-    fn item_key(item: (u64, u32)) -> u64 {
-        item.0
-    }
-
-    #[inline(always)]
-    fn item_index(item: (u64, u32)) -> u32 {
-        item.1
-    }
+    const PRECISION: Precision = Precision::Double;
 
     #[inline(always)]
     fn as_f64(self) -> f64 {
@@ -215,24 +252,6 @@ impl Float for f64 {
         f64::from_bits(b)
     }
 
-    unsafe fn gemm_raw(
-        m: usize,
-        k: usize,
-        n: usize,
-        alpha: Self,
-        a: *const Self,
-        rsa: isize,
-        csa: isize,
-        b: *const Self,
-        rsb: isize,
-        csb: isize,
-        beta: Self,
-        c: *mut Self,
-        rsc: isize,
-        csc: isize,
-    ) {
-        gemm_single(m, k, n, alpha, a, rsa, csa, b, rsb, csb, beta, c, rsc, csc);
-    }
 }
 
 /// Sum of an iterator of `f64` in the order given (the crate's fixed fold order).
@@ -246,7 +265,7 @@ pub(crate) fn sum_in_order(it: impl IntoIterator<Item = f64>) -> f64 {
 /// argument order of `matrixmultiply`.
 ///
 /// # Safety
-/// As [`Float::gemm_raw`].
+/// As `Sealed::gemm_raw`.
 #[allow(clippy::too_many_arguments)]
 #[inline]
 unsafe fn gemm_single<T: 'static + Copy + num_traits::Zero>(

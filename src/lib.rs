@@ -70,31 +70,42 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
 #![warn(missing_docs)]
 
-pub mod directions;
+// Modules in the order of the layering: each uses only modules listed
+// before it (error, float, rng, special, linalg, points, statistic ->
+// kernel -> directions -> sort1d -> estimator -> two_sample, flow -> io,
+// plot).
 pub mod error;
-pub mod estimator;
 pub mod float;
+mod rng;
+pub mod special;
+mod linalg;
+pub mod points;
+pub mod statistic;
+pub mod kernel;
+pub mod directions;
+pub mod sort1d;
+pub mod estimator;
+pub mod two_sample;
 pub mod flow;
 #[cfg(feature = "io")]
 pub mod io;
-pub mod kernel;
 #[cfg(feature = "plot")]
 pub mod plot;
-pub mod points;
-pub mod rng;
-pub mod sort1d;
-pub mod special;
-pub mod two_sample;
 
 pub use directions::{DirectionDesign, Directions};
 pub use error::{MmdError, Result, Sample};
 pub use estimator::{
-    Arithmetic, Estimate, Estimator, MmdEstimator, Naive, RandomFeatures, SlicedSort, Statistic,
+    Arithmetic, Estimator, MmdEstimator, Naive, RandomFeatures, Reseed, Shortcut, SlicedSort,
     Timings,
 };
-pub use float::Float;
+pub use float::{Float, Precision};
+pub use flow::{
+    Adam, AnyOptimizer, Flow, GradientDescent, MmdTrace, Momentum, Observer, Optimizer, Snapshots,
+    Stop,
+};
 pub use kernel::{AnyKernel, Gaussian, Kernel, Laplace, Riesz, SlicedKernel};
 pub use points::Points;
+pub use statistic::{Estimate, Statistic};
 pub use two_sample::{PermutationTest, TestPath, TestResult};
 
 #[cfg(doctest)]

@@ -162,6 +162,23 @@ impl<'a, F: Float> Points<'a, F> {
             d: self.d,
         }
     }
+
+    /// The row-major buffer, copied only if it was borrowed.
+    pub fn into_vec(self) -> Vec<F> {
+        self.data.into_owned()
+    }
+
+    /// Points whose shape and finiteness the caller guarantees (a buffer
+    /// the crate built and keeps finite): no check, no copy.
+    pub(crate) fn trusted(data: &'a [F], n: usize, d: usize) -> Self {
+        debug_assert!(n > 0 && d > 0 && data.len() == n * d);
+        debug_assert!(first_non_finite(data).is_none());
+        Points {
+            data: Cow::Borrowed(data),
+            n,
+            d,
+        }
+    }
 }
 
 /// Check that two samples can be compared.

@@ -10,11 +10,26 @@ use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 
 /// The generator used throughout the crate.
-pub type Rng = ChaCha8Rng;
+pub(crate) type Rng = ChaCha8Rng;
 
 /// The generator for work item `stream` under `seed`.
-pub fn substream(seed: u64, stream: u64) -> Rng {
+pub(crate) fn substream(seed: u64, stream: u64) -> Rng {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     rng.set_stream(stream);
     rng
+}
+
+/// The seed of the estimator at step `step` of a flow seeded with `seed`
+/// (SplitMix64 of the pair: distinct, well-mixed seeds per step).
+pub(crate) fn step_seed(seed: u64, step: usize) -> u64 {
+    let mut z = seed
+        .wrapping_add(
+            (step as u64)
+                .wrapping_add(1)
+                .wrapping_mul(0x9E37_79B9_7F4A_7C15),
+        )
+        .wrapping_add(0x6A09_E667_F3BC_C909);
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
 }

@@ -32,7 +32,7 @@
 use rand::Rng as _;
 use rayon::prelude::*;
 
-use crate::estimator::gemm::SendPtr;
+use crate::linalg::SendPtr;
 use crate::float::Float;
 use crate::rng::substream;
 

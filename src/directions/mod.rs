@@ -29,7 +29,7 @@ mod iid;
 mod orthogonal;
 mod sobol;
 
-pub use sobol::{inverse_normal_cdf, SOBOL_MAX_DIM};
+pub use sobol::SOBOL_MAX_DIM;
 
 use crate::error::{MmdError, Result};
 
@@ -96,16 +96,17 @@ impl std::str::FromStr for DirectionDesign {
     /// Parse `iid`, `orthogonal`, `sobol` or `hadamard`.
     ///
     /// # Errors
-    /// [`MmdError::Unsupported`] for any other name.
+    /// [`MmdError::UnknownName`] for any other name.
     fn from_str(s: &str) -> Result<Self> {
         match s {
             "iid" => Ok(DirectionDesign::Iid),
             "orthogonal" => Ok(DirectionDesign::Orthogonal),
             "sobol" => Ok(DirectionDesign::Sobol),
             "hadamard" => Ok(DirectionDesign::Hadamard),
-            _ => Err(MmdError::Unsupported {
-                estimator: "directions",
-                what: "this design name (expected iid, orthogonal, sobol or hadamard)",
+            _ => Err(MmdError::UnknownName {
+                kind: "direction design",
+                name: s.to_string(),
+                expected: "iid, orthogonal, sobol, hadamard",
             }),
         }
     }
@@ -140,7 +141,7 @@ impl Directions {
     /// Directions given by the caller: `p` rows of dimension `d`, row-major.
     ///
     /// # Errors
-    /// [`MmdError::InvalidSlices`] if `p = 0`, [`MmdError::ZeroDimension`],
+    /// [`MmdError::InvalidCount`] if `p = 0`, [`MmdError::ZeroDimension`],
     /// [`MmdError::ShapeMismatch`], and [`MmdError::NotUnitDirection`] for a
     /// row whose norm differs from 1 by more than `1e-6` (rows are not
     /// silently normalised; see [`Directions::normalized`]). Rows within the
@@ -179,7 +180,7 @@ impl Directions {
 
     fn shaped(data: Vec<f64>, p: usize, d: usize) -> Result<Self> {
         if p == 0 {
-            return Err(MmdError::InvalidSlices { slices: 0 });
+            return Err(MmdError::InvalidCount { what: "number of slices", value: 0, min: 1 });
         }
         if d == 0 {
             return Err(MmdError::ZeroDimension);
@@ -200,10 +201,10 @@ impl Directions {
     /// depend on `p`.
     ///
     /// # Errors
-    /// [`MmdError::InvalidSlices`] if `p = 0`, [`MmdError::ZeroDimension`] if `d = 0`.
+    /// [`MmdError::InvalidCount`] if `p = 0`, [`MmdError::ZeroDimension`] if `d = 0`.
     pub fn iid(p: usize, d: usize, seed: u64) -> Result<Self> {
         if p == 0 {
-            return Err(MmdError::InvalidSlices { slices: 0 });
+            return Err(MmdError::InvalidCount { what: "number of slices", value: 0, min: 1 });
         }
         if d == 0 {
             return Err(MmdError::ZeroDimension);
@@ -220,8 +221,8 @@ impl Directions {
     /// [`DirectionDesign::Iid`] gives exactly [`Directions::iid`].
     ///
     /// # Errors
-    /// [`MmdError::InvalidSlices`] if `p = 0`, [`MmdError::ZeroDimension`] if
-    /// `d = 0`, and [`MmdError::Unsupported`] for the Sobol' design with
+    /// [`MmdError::InvalidCount`] if `p = 0`, [`MmdError::ZeroDimension`] if
+    /// `d = 0`, and [`MmdError::TooLarge`] for the Sobol' design with
     /// `d >` [`SOBOL_MAX_DIM`] or `p > 2^32 - 1`.
     ///
     /// # Examples
@@ -253,7 +254,7 @@ impl Directions {
     /// orthogonal, and different frames are independent.
     ///
     /// # Errors
-    /// [`MmdError::InvalidSlices`] if `p = 0`, [`MmdError::ZeroDimension`] if `d = 0`.
+    /// [`MmdError::InvalidCount`] if `p = 0`, [`MmdError::ZeroDimension`] if `d = 0`.
     pub fn orthogonal(p: usize, d: usize, seed: u64) -> Result<Self> {
         Self::check_shape(p, d)?;
         Ok(Directions {
@@ -267,13 +268,13 @@ impl Directions {
     /// `i` (of the Joe-Kuo `new-joe-kuo-6.21201` sequence, after a random
     /// linear matrix scrambling and a random digital shift drawn from the
     /// seed) is mapped coordinate-wise through the inverse normal CDF
-    /// [`inverse_normal_cdf`] and normalised. Each scrambled point is
+    /// [`crate::special::inverse_normal_cdf`] and normalised. Each scrambled point is
     /// uniform on the cube, so each direction is uniform on the sphere; the
     /// points of one draw are stratified.
     ///
     /// # Errors
-    /// [`MmdError::InvalidSlices`] if `p = 0`, [`MmdError::ZeroDimension`]
-    /// if `d = 0`, [`MmdError::Unsupported`] if `d >` [`SOBOL_MAX_DIM`] or
+    /// [`MmdError::InvalidCount`] if `p = 0`, [`MmdError::ZeroDimension`]
+    /// if `d = 0`, [`MmdError::TooLarge`] if `d >` [`SOBOL_MAX_DIM`] or
     /// `p > 2^32 - 1`.
     pub fn sobol(p: usize, d: usize, seed: u64) -> Result<Self> {
         Self::check_shape(p, d)?;
@@ -317,7 +318,7 @@ impl Directions {
     /// transforms to the points.
     ///
     /// # Errors
-    /// [`MmdError::InvalidSlices`] if `p = 0`, [`MmdError::ZeroDimension`] if `d = 0`.
+    /// [`MmdError::InvalidCount`] if `p = 0`, [`MmdError::ZeroDimension`] if `d = 0`.
     ///
     /// # Examples
     /// ```
@@ -343,7 +344,7 @@ impl Directions {
 
     fn check_shape(p: usize, d: usize) -> Result<()> {
         if p == 0 {
-            return Err(MmdError::InvalidSlices { slices: 0 });
+            return Err(MmdError::InvalidCount { what: "number of slices", value: 0, min: 1 });
         }
         if d == 0 {
             return Err(MmdError::ZeroDimension);

@@ -8,7 +8,6 @@
 //! | [`RandomFeatures`] | Gaussian, Laplace | unbiased for V and U, error `O(1/√D)` | unbiased | `O(D (N+M) d)` | `O((N+M) chunk + chunk d)` |
 //! | [`RandomFeatures`] | Riesz `r = 1` | unbiased for V and U, error `O(1/√D)` | sliced | `O(D (N+M) d)` (value) | `O((N+M) chunk + D d)` |
 
-pub(crate) mod gemm;
 mod naive;
 mod naive_simd;
 mod random_features;
@@ -20,30 +19,50 @@ pub use sliced_sort::{SlicedSort, Timings, CHUNK_MEMORY};
 
 use crate::error::{MmdError, Result};
 use crate::float::Float;
-use crate::kernel::AnyKernel;
+use crate::kernel::{AnyKernel, Kernel};
 use crate::points::Points;
+use crate::statistic::{Estimate, Statistic};
 
-/// Which estimate of MMD² to compute.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
-pub enum Statistic {
-    /// The V-statistic: MMD² of the two empirical measures. Never negative;
-    /// what a flow minimises. The default.
-    #[default]
-    V,
-    /// The U-statistic: within-sample sums over `i ≠ k`, divided by
-    /// `N(N-1)` and `M(M-1)`. Unbiased; can be negative. Needs `N, M ≥ 2`.
-    U,
+/// What a caller that evaluates many relabelings of one pooled sample (a
+/// permutation test) may reuse instead of running the estimator on each,
+/// as reported by [`MmdEstimator::shortcut`].
+#[non_exhaustive]
+pub enum Shortcut<'a, F: Float> {
+    /// Nothing: run the estimator on every relabeling.
+    None,
+    /// The estimate is the exact pair-sum MMD² of this kernel, so the
+    /// pooled kernel matrix can be computed once and kept.
+    PairSums(&'a dyn Kernel<F>),
+    /// The estimate is the sliced energy MMD² of these settings (`r = 1`),
+    /// so the pooled sample can be projected and sorted once per direction.
+    SortedSlices(&'a SlicedSort),
 }
 
-/// An MMD² estimate.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Estimate {
-    /// The estimate of MMD².
-    pub mmd2: f64,
-    /// For Monte Carlo estimators, the standard error of `mmd2` estimated
-    /// from the estimator's own independent terms (for example the spread
-    /// of the per-slice values over `√P`); `None` for exact estimators.
-    pub std_error: Option<f64>,
+impl<F: Float> std::fmt::Debug for Shortcut<'_, F> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Shortcut::None => f.write_str("None"),
+            Shortcut::PairSums(k) => write!(f, "PairSums({})", k.name()),
+            Shortcut::SortedSlices(e) => f.debug_tuple("SortedSlices").field(e).finish(),
+        }
+    }
+}
+
+/// An estimator whose random draws (directions, features) a flow can
+/// replace at every step.
+///
+/// # Examples
+/// ```
+/// use sliced_mmd::{Reseed, SlicedSort};
+/// let mut est = SlicedSort::new(10)?;
+/// est.reseed(42);
+/// assert_eq!(est.seed(), 42);
+/// # Ok::<(), sliced_mmd::MmdError>(())
+/// ```
+pub trait Reseed {
+    /// Take the random draws from `seed` from now on. Deterministic
+    /// estimators ignore it.
+    fn reseed(&mut self, seed: u64);
 }
 
 /// A strategy that estimates MMD² of two samples and its gradient.
@@ -65,6 +84,13 @@ pub trait MmdEstimator<F: Float>: Send + Sync {
     /// Whether [`MmdEstimator::grad_into`] is available.
     fn has_gradient(&self) -> bool {
         true
+    }
+
+    /// What a permutation test may reuse across relabelings of the pooled
+    /// sample (default [`Shortcut::None`]). An estimator that reports a
+    /// shortcut promises that the shortcut computes its own estimate.
+    fn shortcut(&self) -> Shortcut<'_, F> {
+        Shortcut::None
     }
 
     /// Write the gradient of the V-statistic MMD² with respect to the points
@@ -105,6 +131,18 @@ pub(crate) fn check_buffer(len: usize, n: usize, d: usize) -> Result<()> {
     Ok(())
 }
 
+/// Check a chunk size set by a `with_chunk_size` setter.
+pub(crate) fn check_chunk(chunk: usize) -> Result<()> {
+    if chunk == 0 {
+        return Err(MmdError::InvalidCount {
+            what: "chunk size",
+            value: 0,
+            min: 1,
+        });
+    }
+    Ok(())
+}
+
 /// Turn a non-finite value or gradient into [`MmdError::Overflow`].
 pub(crate) fn check_finite<F: Float>(
     estimator: &'static str,
@@ -138,20 +176,29 @@ impl Estimator {
     /// `(N+M)² ≤ 10⁸`, else sliced-sort for the Riesz kernel (with `sliced`
     /// configuring its slices, seed and direction design) and
     /// [`RandomFeatures`] with [`DEFAULT_FEATURES`] features (and the seed of
-    /// `sliced`) for the Gaussian and Laplace kernels.
+    /// `sliced`) for the Gaussian and Laplace kernels. The sliced kernel has
+    /// no fast estimator and always gets the exact one.
     ///
-    /// # Errors
-    /// None at present for the kernels of [`AnyKernel`]; kept fallible for
-    /// kernels without a fast estimator.
-    pub fn auto(kernel: AnyKernel, n: usize, m: usize, sliced: SlicedSort) -> Result<Self> {
-        Self::auto_with_features(kernel, n, m, sliced, DEFAULT_FEATURES)
+    /// # Examples
+    /// ```
+    /// use sliced_mmd::{Estimator, MmdEstimator, Riesz, SlicedSort};
+    /// let sliced = SlicedSort::new(100)?;
+    /// let small = Estimator::auto(Riesz::energy().into(), 1000, 1000, sliced.clone());
+    /// let large = Estimator::auto(Riesz::energy().into(), 10_000, 10_000, sliced);
+    /// assert_eq!(MmdEstimator::<f64>::name(&small), "naive");
+    /// assert_eq!(MmdEstimator::<f64>::name(&large), "sliced");
+    /// # Ok::<(), sliced_mmd::MmdError>(())
+    /// ```
+    pub fn auto(kernel: AnyKernel, n: usize, m: usize, sliced: SlicedSort) -> Self {
+        let features = RandomFeatures::from_parts(kernel.clone(), DEFAULT_FEATURES);
+        Self::choose(kernel, n, m, sliced, features)
     }
 
     /// As [`Estimator::auto`], with `features` random features for the
     /// Gaussian and Laplace kernels.
     ///
     /// # Errors
-    /// [`MmdError::InvalidSize`] if `features = 0` and the features are chosen.
+    /// [`MmdError::InvalidCount`] if `features = 0` and the features are chosen.
     pub fn auto_with_features(
         kernel: AnyKernel,
         n: usize,
@@ -159,19 +206,48 @@ impl Estimator {
         sliced: SlicedSort,
         features: usize,
     ) -> Result<Self> {
+        let chosen = Self::choose(
+            kernel.clone(),
+            n,
+            m,
+            sliced,
+            RandomFeatures::from_parts(kernel, features),
+        );
+        if matches!(chosen, Estimator::Features(_)) && features == 0 {
+            return Err(MmdError::InvalidCount {
+                what: "number of features",
+                value: 0,
+                min: 1,
+            });
+        }
+        Ok(chosen)
+    }
+
+    fn choose(
+        kernel: AnyKernel,
+        n: usize,
+        m: usize,
+        sliced: SlicedSort,
+        features: Option<RandomFeatures>,
+    ) -> Self {
         let l = (n + m) as u128;
         if l * l <= AUTO_NAIVE_LIMIT {
-            return Ok(Estimator::Naive(Naive::new(kernel)));
+            return Estimator::Naive(Naive::new(kernel));
         }
-        match kernel {
-            AnyKernel::Riesz(k) => Ok(Estimator::SlicedSort(sliced.kernel(k))),
-            AnyKernel::Gaussian(_) | AnyKernel::Laplace(_) => {
-                let seed = sliced.seed_value();
-                Ok(Estimator::Features(
-                    RandomFeatures::new(kernel, features)?.seed(seed),
-                ))
-            }
-            AnyKernel::Sliced(_) => Ok(Estimator::Naive(Naive::new(kernel))),
+        match (kernel, features) {
+            (AnyKernel::Riesz(k), _) => Estimator::SlicedSort(sliced.with_kernel(k)),
+            (_, Some(f)) => Estimator::Features(f.with_seed(sliced.seed())),
+            (kernel, None) => Estimator::Naive(Naive::new(kernel)),
+        }
+    }
+}
+
+impl Reseed for Estimator {
+    fn reseed(&mut self, seed: u64) {
+        match self {
+            Estimator::Naive(e) => e.reseed(seed),
+            Estimator::SlicedSort(e) => e.reseed(seed),
+            Estimator::Features(e) => e.reseed(seed),
         }
     }
 }
@@ -206,6 +282,14 @@ impl<F: Float> MmdEstimator<F> for Estimator {
             Estimator::Naive(e) => e.grad_into(x, y, out),
             Estimator::SlicedSort(e) => e.grad_into(x, y, out),
             Estimator::Features(e) => e.grad_into(x, y, out),
+        }
+    }
+
+    fn shortcut(&self) -> Shortcut<'_, F> {
+        match self {
+            Estimator::Naive(e) => MmdEstimator::<F>::shortcut(e),
+            Estimator::SlicedSort(e) => MmdEstimator::<F>::shortcut(e),
+            Estimator::Features(e) => MmdEstimator::<F>::shortcut(e),
         }
     }
 }

@@ -7,12 +7,12 @@
 use rayon::prelude::*;
 
 use super::naive_simd::Plan;
-use super::{check_buffer, check_finite, Estimate, MmdEstimator, Statistic};
+use super::{check_buffer, check_finite, MmdEstimator, Reseed, Shortcut};
 use crate::error::Result;
-use crate::float::{sum_in_order, Float};
+use crate::float::{sum_in_order, Float, Precision};
 use crate::kernel::Kernel;
 use crate::points::{check_pair, Points};
-use crate::sort1d::check_statistic;
+use crate::statistic::{check_statistic, Estimate, Statistic, Within};
 
 /// Rows per parallel work item.
 const BLOCK: usize = 64;
@@ -121,7 +121,9 @@ impl<K> Naive<K> {
         }
     }
 
-    /// Set the arithmetic of the energy-kernel loop (see [`Arithmetic`]).
+    /// The arithmetic of the energy-kernel loop (see [`Arithmetic`];
+    /// default [`Arithmetic::F64`]).
+    #[must_use]
     pub fn with_arithmetic(mut self, arithmetic: Arithmetic) -> Self {
         self.arithmetic = arithmetic;
         self
@@ -209,6 +211,8 @@ fn cross<F: Float, K: Kernel<F>>(k: &K, a: &Points<'_, F>, b: &Points<'_, F>) ->
     sum_in_order(parts)
 }
 
+/// MMD² from the within-sample sums `(Σ diag, Σ_{i<k})` of X and of Y and
+/// the cross sum.
 fn combine(
     stat: Statistic,
     n: usize,
@@ -217,12 +221,14 @@ fn combine(
     (dy, oy): (f64, f64),
     sxy: f64,
 ) -> f64 {
-    let (nf, mf) = (n as f64, m as f64);
-    let cross = 2.0 * sxy / (nf * mf);
-    match stat {
-        Statistic::V => (dx + 2.0 * ox) / (nf * nf) + (dy + 2.0 * oy) / (mf * mf) - cross,
-        Statistic::U => 2.0 * ox / (nf * (nf - 1.0)) + 2.0 * oy / (mf * (mf - 1.0)) - cross,
-    }
+    let means = |diag: f64, half_off: f64, n: usize| {
+        let nf = n as f64;
+        Within {
+            all: (diag + 2.0 * half_off) / (nf * nf),
+            diag: diag / nf,
+        }
+    };
+    stat.from_pair_sums(n, m, means(dx, ox, n), means(dy, oy, m), sxy)
 }
 
 impl<K> Naive<K> {
@@ -235,7 +241,7 @@ impl<K> Naive<K> {
         if self.kernel.riesz_exponent() != Some(1.0) {
             return None;
         }
-        if self.arithmetic == Arithmetic::DataType && F::NAME == "f32" {
+        if self.arithmetic == Arithmetic::DataType && F::PRECISION == Precision::Single {
             if let Some(plan) = Plan::<f32>::new(x, y) {
                 return Some(EnergyPlan::Narrow(plan));
             }
@@ -245,9 +251,18 @@ impl<K> Naive<K> {
     }
 }
 
+impl<K> Reseed for Naive<K> {
+    /// Nothing to re-seed: the exact estimator draws nothing.
+    fn reseed(&mut self, _seed: u64) {}
+}
+
 impl<F: Float, K: Kernel<F>> MmdEstimator<F> for Naive<K> {
     fn name(&self) -> &'static str {
         "naive"
+    }
+
+    fn shortcut(&self) -> Shortcut<'_, F> {
+        Shortcut::PairSums(&self.kernel)
     }
 
     fn estimate(&self, x: &Points<'_, F>, y: &Points<'_, F>, stat: Statistic) -> Result<Estimate> {

@@ -13,15 +13,16 @@ use rand::RngExt;
 use rand_distr::{Distribution, StandardNormal};
 use rayon::prelude::*;
 
-use super::{check_buffer, check_finite, gemm, Estimate, MmdEstimator, SlicedSort, Statistic};
+use super::{check_buffer, check_chunk, check_finite, MmdEstimator, Reseed, SlicedSort};
 use crate::directions::Directions;
 use crate::error::{MmdError, Result};
 use crate::float::Float;
 use crate::kernel::AnyKernel;
 use crate::points::{check_pair, Points};
 use crate::rng::{substream, Rng};
-use crate::sort1d::check_statistic;
+use crate::linalg;
 use crate::special::slicing_constant;
+use crate::statistic::{check_statistic, Estimate, Statistic, Within};
 
 /// Default number of features `D` (used by [`super::Estimator::auto`]).
 pub const DEFAULT_FEATURES: usize = 1024;
@@ -108,7 +109,7 @@ enum Family {
 /// let (x, y) = (Points::new(&x, 100, 2)?, Points::new(&y, 100, 2)?);
 /// let k = Gaussian::new(1.0)?;
 /// let exact = Naive::new(k).mmd2(&x, &y)?;
-/// let est = RandomFeatures::new(k, 4000)?.seed(3).estimate(&x, &y, Default::default())?;
+/// let est = RandomFeatures::new(k, 4000)?.with_seed(3).estimate(&x, &y, Default::default())?;
 /// assert!((est.mmd2 - exact).abs() < 5.0 * est.std_error.unwrap());
 /// # Ok::<(), sliced_mmd::MmdError>(())
 /// ```
@@ -123,37 +124,42 @@ pub struct RandomFeatures {
 
 impl RandomFeatures {
     /// `features` random features for `kernel`, drawn from seed 0 (see
-    /// [`RandomFeatures::seed`]).
+    /// [`RandomFeatures::with_seed`]).
     ///
     /// # Errors
-    /// [`MmdError::InvalidSize`] if `features = 0`; [`MmdError::Unsupported`]
+    /// [`MmdError::InvalidCount`] if `features = 0`; [`MmdError::Unsupported`]
     /// for a Riesz kernel with `r ≠ 1` or a sliced kernel.
     pub fn new(kernel: impl Into<AnyKernel>, features: usize) -> Result<Self> {
         let kernel = kernel.into();
         if features == 0 {
-            return Err(MmdError::InvalidSize {
+            return Err(MmdError::InvalidCount {
                 what: "number of features",
                 value: 0,
+                min: 1,
             });
         }
+        match &kernel {
+            AnyKernel::Riesz(k) if k.r() != 1.0 => Err(MmdError::Unsupported {
+                estimator: "features",
+                what: "Riesz kernels with r != 1 (only r = 1 has threshold features; use the sliced or naive estimator)",
+            }),
+            _ => Self::from_parts(kernel, features).ok_or(MmdError::Unsupported {
+                estimator: "features",
+                what: "this kernel (only gaussian, laplace and riesz with r = 1)",
+            }),
+        }
+    }
+
+    /// The estimator for a kernel with a feature family (`None` for the
+    /// others), without checking `features`.
+    pub(crate) fn from_parts(kernel: AnyKernel, features: usize) -> Option<Self> {
         let family = match &kernel {
             AnyKernel::Gaussian(k) => Family::Gaussian { sigma: k.sigma() },
             AnyKernel::Laplace(k) => Family::Laplace { sigma: k.sigma() },
             AnyKernel::Riesz(k) if k.r() == 1.0 => Family::Energy,
-            AnyKernel::Riesz(_) => {
-                return Err(MmdError::Unsupported {
-                    estimator: "features",
-                    what: "Riesz kernels with r != 1 (only r = 1 has threshold features; use the sliced or naive estimator)",
-                })
-            }
-            _ => {
-                return Err(MmdError::Unsupported {
-                    estimator: "features",
-                    what: "this kernel (only gaussian, laplace and riesz with r = 1)",
-                })
-            }
+            _ => return None,
         };
-        Ok(RandomFeatures {
+        Some(RandomFeatures {
             kernel,
             family,
             features,
@@ -162,26 +168,35 @@ impl RandomFeatures {
         })
     }
 
-    /// Seed of the features.
+    /// The seed of the features (default 0).
     #[must_use]
-    pub fn seed(mut self, seed: u64) -> Self {
+    pub fn with_seed(mut self, seed: u64) -> Self {
         self.seed = seed;
         self
     }
 
-    /// Features processed together (default 64); memory grows linearly with it.
-    ///
-    /// # Errors
-    /// [`MmdError::InvalidSize`] if `chunk = 0`.
-    pub fn chunk_size(mut self, chunk: usize) -> Result<Self> {
-        if chunk == 0 {
-            return Err(MmdError::InvalidSize {
-                what: "chunk size",
-                value: chunk,
-            });
-        }
+    /// Features processed together (default 64); memory grows linearly
+    /// with it. A chunk size of 0 is reported by the methods that compute
+    /// ([`MmdError::InvalidCount`]).
+    #[must_use]
+    pub fn with_chunk_size(mut self, chunk: usize) -> Self {
         self.chunk = chunk;
-        Ok(self)
+        self
+    }
+
+    /// The seed of the features.
+    pub fn seed(&self) -> u64 {
+        self.seed
+    }
+
+    /// Features processed together.
+    pub fn chunk_size(&self) -> usize {
+        self.chunk
+    }
+
+    /// Check the settings that the setters do not check.
+    fn check_settings(&self) -> Result<()> {
+        check_chunk(self.chunk)
     }
 
     /// Number of features `D`.
@@ -270,8 +285,8 @@ impl RandomFeatures {
                 *o = F::from_f64(v);
             }
             let wc = &wf[..cs * d];
-            gemm::project(x.as_slice(), n, d, wc, cs, &mut proj, l, 0);
-            gemm::project(y.as_slice(), m, d, wc, cs, &mut proj, l, n);
+            linalg::project(x.as_slice(), n, d, wc, cs, &mut proj, l, 0);
+            linalg::project(y.as_slice(), m, d, wc, cs, &mut proj, l, n);
             let sums: Vec<[f64; 4]> = proj[..cs * l]
                 .par_chunks(l)
                 .map(|vals| {
@@ -280,13 +295,14 @@ impl RandomFeatures {
                     [cx / nf, sx / nf, cy / mf, sy / mf]
                 })
                 .collect();
-            terms.extend(sums.iter().map(|&[cx, sx, cy, sy]| match stat {
-                Statistic::V => (cx - cy).powi(2) + (sx - sy).powi(2),
-                Statistic::U => {
-                    (nf * (cx * cx + sx * sx) - 1.0) / (nf - 1.0)
-                        + (mf * (cy * cy + sy * sy) - 1.0) / (mf - 1.0)
-                        - 2.0 * (cx * cy + sx * sy)
-                }
+            // per feature, K(x, x') = cos<ω, x - x'>: A_x = cx² + sx², D_x = 1
+            terms.extend(sums.iter().map(|&[cx, sx, cy, sy]| {
+                let v = (cx - cy).powi(2) + (sx - sy).powi(2);
+                let within = |c: f64, s: f64| Within {
+                    all: c * c + s * s,
+                    diag: 1.0,
+                };
+                stat.from_v(v, n, m, within(cx, sx), within(cy, sy))
             }));
             if let Some(g) = grad.as_deref_mut() {
                 let cf = &mut coef[..cs * n];
@@ -300,7 +316,7 @@ impl RandomFeatures {
                             *o = F::from_f64(gscale * (ds * co - dc * s));
                         }
                     });
-                gemm::back_project(cf, n, wc, cs, d, g);
+                linalg::back_project(cf, n, wc, cs, d, g);
             }
             start = end;
         }
@@ -332,8 +348,8 @@ impl RandomFeatures {
                 *o = F::from_f64(v);
             }
             let wc = &wf[..cs * d];
-            gemm::project(x.as_slice(), n, d, wc, cs, &mut proj, l, 0);
-            gemm::project(y.as_slice(), m, d, wc, cs, &mut proj, l, n);
+            linalg::project(x.as_slice(), n, d, wc, cs, &mut proj, l, 0);
+            linalg::project(y.as_slice(), m, d, wc, cs, &mut proj, l, n);
             let chunk_terms: Vec<f64> = proj[..cs * l]
                 .par_chunks(l)
                 .enumerate()
@@ -350,13 +366,10 @@ impl RandomFeatures {
                     let below = |s: &[F]| s.iter().filter(|v| v.as_f64() <= t).count() as f64;
                     let fx = below(&vals[..n]) / nf;
                     let fy = below(&vals[n..]) / mf;
-                    let inner = match stat {
-                        Statistic::V => (fx - fy) * (fx - fy),
-                        Statistic::U => {
-                            (nf * fx * fx - fx) / (nf - 1.0) + (mf * fy * fy - fy) / (mf - 1.0)
-                                - 2.0 * fx * fy
-                        }
-                    };
+                    // K(x, x') = 1{<ξ,x> <= t} 1{<ξ,x'> <= t}: A_x = fx², D_x = fx
+                    let within = |f: f64| Within { all: f * f, diag: f };
+                    let inner =
+                        stat.from_v((fx - fy) * (fx - fy), n, m, within(fx), within(fy));
                     2.0 / c * width * inner
                 })
                 .collect();
@@ -372,6 +385,7 @@ impl RandomFeatures {
         y: &Points<'_, F>,
         stat: Statistic,
     ) -> Result<Vec<f64>> {
+        self.check_settings()?;
         check_pair(x, y)?;
         check_statistic(stat, x.n(), y.n())?;
         match self.family {
@@ -413,6 +427,12 @@ fn summarize(terms: &[f64]) -> Estimate {
     }
 }
 
+impl Reseed for RandomFeatures {
+    fn reseed(&mut self, seed: u64) {
+        self.seed = seed;
+    }
+}
+
 impl<F: Float> MmdEstimator<F> for RandomFeatures {
     fn name(&self) -> &'static str {
         "features"
@@ -425,12 +445,13 @@ impl<F: Float> MmdEstimator<F> for RandomFeatures {
     }
 
     fn grad_into(&self, x: &Points<'_, F>, y: &Points<'_, F>, out: &mut [F]) -> Result<f64> {
+        self.check_settings()?;
         check_pair(x, y)?;
         check_buffer(out.len(), x.n(), x.d())?;
         match self.family {
             Family::Energy => {
                 let dirs = Directions::iid(self.features, x.d(), self.seed)?;
-                let sliced = SlicedSort::with_directions(dirs).chunk_size(self.chunk)?;
+                let sliced = SlicedSort::from_directions(dirs).with_chunk_size(self.chunk);
                 sliced.grad_into(x, y, out)?;
                 let v = summarize(&self.energy(x, y, Statistic::V)?).mmd2;
                 check_finite("features", v, out)

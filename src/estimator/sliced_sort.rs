@@ -3,24 +3,26 @@
 //! Invariants: slices are processed in chunks of `chunk` directions, so the
 //! working memory is `O((N+M) chunk)`; within a chunk each slice is an
 //! independent task whose statistics are collected in slice order, and the
-//! matrix products have fixed blocks (see `gemm`), so the result is the same
+//! matrix products have fixed blocks (see `linalg`), so the result is the same
 //! bits whatever the thread count.
 
 use std::any::Any;
 use std::borrow::Cow;
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 
-use super::{check_buffer, check_finite, gemm, Estimate, MmdEstimator, Statistic};
+use super::{check_buffer, check_chunk, check_finite, MmdEstimator, Reseed, Shortcut};
 use crate::directions::{DirectionDesign, Directions};
 use crate::error::{MmdError, Result};
 use crate::float::Float;
 use crate::kernel::Riesz;
+use crate::linalg;
 use crate::points::{check_pair, Points};
-use crate::sort1d::{check_statistic, energy, pairwise, SliceStats};
+use crate::sort1d::{check_slice_len, energy, pairwise, SliceStats};
 use crate::special::slicing_constant;
+use crate::statistic::{check_statistic, Estimate, Statistic};
 
 mod hadamard;
 
@@ -103,10 +105,12 @@ fn auto_chunk(l: usize, n: usize, d: usize, elem: usize, grad: bool) -> usize {
 ///
 /// The estimator keeps its working buffers (the projections of one chunk,
 /// their slice gradients and the sort buffers) from one call to the next,
-/// so that repeated calls, as in a flow, neither allocate nor touch fresh
-/// memory pages. Clones (such as the re-seeded estimator of each flow
-/// step) share them; they are freed with the last clone. Concurrent calls
-/// each get their own.
+/// so that repeated calls, as in a flow (which re-seeds the estimator in
+/// place, [`Reseed`]), neither allocate nor touch fresh memory pages. The
+/// buffers are scratch space owned by this value alone: a clone starts
+/// with none, a concurrent call on the same value works in buffers of its
+/// own, and equality compares the settings only (kernel, slices, seed,
+/// design, directions, chunk size), which alone decide the result.
 ///
 /// # Examples
 /// ```
@@ -114,11 +118,11 @@ fn auto_chunk(l: usize, n: usize, d: usize, elem: usize, grad: bool) -> usize {
 /// // In d = 1 slicing is exact: the energy distance of {0, 1} and {1, 2} is 1.
 /// let x = Points::from_1d(&[0.0, 1.0])?;
 /// let y = Points::from_1d(&[1.0, 2.0])?;
-/// let est = SlicedSort::new(10)?.seed(7);
+/// let est = SlicedSort::new(10)?.with_seed(7);
 /// assert!((est.mmd2(&x, &y)? - 1.0).abs() < 1e-15);
 /// # Ok::<(), sliced_mmd::MmdError>(())
 /// ```
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct SlicedSort {
     kernel: Riesz,
     slices: usize,
@@ -131,13 +135,17 @@ pub struct SlicedSort {
 
 impl SlicedSort {
     /// `slices` iid uniform directions drawn from seed 0 (see
-    /// [`SlicedSort::seed`]) for the energy kernel (`r = 1`).
+    /// [`SlicedSort::with_seed`]) for the energy kernel (`r = 1`).
     ///
     /// # Errors
-    /// [`MmdError::InvalidSlices`] if `slices = 0`.
+    /// [`MmdError::InvalidCount`] if `slices = 0`.
     pub fn new(slices: usize) -> Result<Self> {
         if slices == 0 {
-            return Err(MmdError::InvalidSlices { slices });
+            return Err(MmdError::InvalidCount {
+                what: "number of slices",
+                value: 0,
+                min: 1,
+            });
         }
         Ok(SlicedSort {
             kernel: Riesz::energy(),
@@ -150,8 +158,10 @@ impl SlicedSort {
         })
     }
 
-    /// Use these directions (the deterministic core: no randomness at all).
-    pub fn with_directions(directions: Directions) -> Self {
+    /// The estimator on these directions: the deterministic core, with no
+    /// randomness at all (seed and design are ignored, and a flow's
+    /// re-seeding changes nothing).
+    pub fn from_directions(directions: Directions) -> Self {
         SlicedSort {
             kernel: Riesz::energy(),
             slices: directions.len(),
@@ -163,9 +173,10 @@ impl SlicedSort {
         }
     }
 
-    /// Seed of the iid directions (ignored with given directions).
+    /// The seed of the drawn directions (default 0; ignored with given
+    /// directions).
     #[must_use]
-    pub fn seed(mut self, seed: u64) -> Self {
+    pub fn with_seed(mut self, seed: u64) -> Self {
         self.seed = seed;
         self
     }
@@ -178,50 +189,61 @@ impl SlicedSort {
     /// as for independent slices, so it does not show the variance
     /// reduction of the coupled designs (it typically overstates their error).
     #[must_use]
-    pub fn design(mut self, design: DirectionDesign) -> Self {
+    pub fn with_design(mut self, design: DirectionDesign) -> Self {
         self.design = design;
         self
     }
 
-    /// The seed of the drawn directions.
-    pub(crate) fn seed_value(&self) -> u64 {
-        self.seed
-    }
-
     /// The Riesz kernel (default `r = 1`; other `r` take the slow pairwise path).
     #[must_use]
-    pub fn kernel(mut self, kernel: Riesz) -> Self {
+    pub fn with_kernel(mut self, kernel: Riesz) -> Self {
         self.kernel = kernel;
         self
-    }
-
-    /// The Riesz kernel this estimator slices.
-    pub fn riesz(&self) -> &Riesz {
-        &self.kernel
     }
 
     /// Directions processed together; memory grows linearly with it. By
     /// default the chunk is chosen from the shape of the problem so that one
     /// chunk's projections take about [`CHUNK_MEMORY`] bytes (between 2 and
     /// 512 directions). The chunking changes the gradient only by the
-    /// rounding of its sum over chunks, and the value not at all.
-    ///
-    /// # Errors
-    /// [`MmdError::InvalidSize`] if `chunk = 0`.
-    pub fn chunk_size(mut self, chunk: usize) -> Result<Self> {
-        if chunk == 0 {
-            return Err(MmdError::InvalidSize {
-                what: "chunk size",
-                value: chunk,
-            });
-        }
+    /// rounding of its sum over chunks, and the value not at all. A chunk
+    /// size of 0 is reported by the methods that compute
+    /// ([`MmdError::InvalidCount`]).
+    #[must_use]
+    pub fn with_chunk_size(mut self, chunk: usize) -> Self {
         self.chunk = Some(chunk);
-        Ok(self)
+        self
     }
 
     /// Number of slices `P`.
     pub fn slices(&self) -> usize {
         self.slices
+    }
+
+    /// The seed of the drawn directions.
+    pub fn seed(&self) -> u64 {
+        self.seed
+    }
+
+    /// The design of the drawn directions.
+    pub fn design(&self) -> DirectionDesign {
+        self.design
+    }
+
+    /// The Riesz kernel this estimator slices.
+    pub fn kernel(&self) -> &Riesz {
+        &self.kernel
+    }
+
+    /// The chunk size set by [`SlicedSort::with_chunk_size`] (`None`: chosen
+    /// from the shape of the problem).
+    pub fn chunk_size(&self) -> Option<usize> {
+        self.chunk
+    }
+
+    /// The given directions, if the estimator was built
+    /// [`from_directions`](SlicedSort::from_directions).
+    pub fn directions(&self) -> Option<&Directions> {
+        self.directions.as_ref()
     }
 
     /// The directions used on data of dimension `d`: the given ones, or the
@@ -285,15 +307,13 @@ impl SlicedSort {
         times: &mut Timings,
     ) -> Result<(Vec<SliceStats>, f64)> {
         let t_start = Instant::now();
+        if let Some(chunk) = self.chunk {
+            check_chunk(chunk)?;
+        }
         check_pair(x, y)?;
         let (n, m, d) = (x.n(), y.n(), x.d());
         let l = n + m;
-        if u32::try_from(l).is_err() {
-            return Err(MmdError::Unsupported {
-                estimator: "sliced",
-                what: "more than 2^32 - 1 points in total",
-            });
-        }
+        check_slice_len("pooled points of the sliced estimator", l)?;
         if self.directions.is_none() && self.design == DirectionDesign::Hadamard {
             // fast transforms instead of the matrix products (sliced_sort/hadamard.rs)
             return self.run_hadamard(x, y, grad, times, t_start);
@@ -336,8 +356,8 @@ impl SlicedSort {
             }
             let t0 = Instant::now();
             // every element of proj[..cs * l] is written here, before any read
-            gemm::project(x.as_slice(), n, d, dchunk, cs, proj, l, 0);
-            gemm::project(y.as_slice(), m, d, dchunk, cs, proj, l, n);
+            linalg::project(x.as_slice(), n, d, dchunk, cs, proj, l, 0);
+            linalg::project(y.as_slice(), m, d, dchunk, cs, proj, l, n);
             let t1 = Instant::now();
             times.projection += t1 - t0;
             let proj_c = &proj[..cs * l];
@@ -355,7 +375,7 @@ impl SlicedSort {
                 collect_slices(chunk_stats, &mut stats, times);
                 let t2 = Instant::now();
                 times.sort += t2 - t1;
-                gemm::back_project(sg, n, dchunk, cs, d, g);
+                linalg::back_project(sg, n, dchunk, cs, d, g);
                 times.back_projection += t2.elapsed();
             } else {
                 let chunk_stats: Vec<_> = proj_c
@@ -417,11 +437,37 @@ impl SlicedSort {
     }
 }
 
-/// Buffers of one estimator and its clones kept between their calls (see
-/// [`SlicedSort`]): an empty slot or the [`Work`] of the float type last
-/// used. The buffers play no part in equality.
-#[derive(Default, Clone)]
-struct Workspace(Arc<Mutex<Option<Box<dyn Any + Send>>>>);
+impl PartialEq for SlicedSort {
+    /// Equal settings; the scratch buffers play no part (see [`SlicedSort`]).
+    fn eq(&self, other: &Self) -> bool {
+        self.kernel == other.kernel
+            && self.slices == other.slices
+            && self.seed == other.seed
+            && self.design == other.design
+            && self.directions == other.directions
+            && self.chunk == other.chunk
+    }
+}
+
+impl Reseed for SlicedSort {
+    /// New directions from `seed` (nothing changes with given directions).
+    fn reseed(&mut self, seed: u64) {
+        self.seed = seed;
+    }
+}
+
+/// The buffers one estimator keeps between its calls (see [`SlicedSort`]):
+/// an empty slot or the [`Work`] of the float type last used. Owned by one
+/// estimator: a clone starts empty.
+#[derive(Default)]
+struct Workspace(Mutex<Option<Box<dyn Any + Send>>>);
+
+impl Clone for Workspace {
+    /// Empty buffers: scratch space is never shared between values.
+    fn clone(&self) -> Self {
+        Workspace::default()
+    }
+}
 
 impl Workspace {
     /// The kept buffers of `F`, or new empty ones when there are none (or
@@ -441,12 +487,6 @@ impl Workspace {
         if let Ok(mut slot) = self.0.try_lock() {
             *slot = Some(Box::new(work));
         }
-    }
-}
-
-impl PartialEq for Workspace {
-    fn eq(&self, _: &Self) -> bool {
-        true
     }
 }
 
@@ -550,6 +590,15 @@ fn summarize(values: impl ExactSizeIterator<Item = f64> + Clone, c: f64) -> Esti
 impl<F: Float> MmdEstimator<F> for SlicedSort {
     fn name(&self) -> &'static str {
         "sliced"
+    }
+
+    /// [`Shortcut::SortedSlices`] for `r = 1`, [`Shortcut::None`] otherwise.
+    fn shortcut(&self) -> Shortcut<'_, F> {
+        if self.kernel.r() == 1.0 {
+            Shortcut::SortedSlices(self)
+        } else {
+            Shortcut::None
+        }
     }
 
     fn estimate(&self, x: &Points<'_, F>, y: &Points<'_, F>, stat: Statistic) -> Result<Estimate> {

@@ -12,7 +12,7 @@ use crate::rng::substream;
 /// usual start of a flow. Row `i` is drawn from stream `i` of `seed`.
 ///
 /// # Errors
-/// [`MmdError::InvalidSize`] for `n = 0`.
+/// [`MmdError::InvalidCount`] for `n = 0`.
 pub fn uniform_box<F: Float>(target: &Points<'_, F>, n: usize, seed: u64) -> Result<Vec<F>> {
     let d = target.d();
     let mut lo = vec![f64::INFINITY; d];
@@ -30,7 +30,7 @@ pub fn uniform_box<F: Float>(target: &Points<'_, F>, n: usize, seed: u64) -> Res
 /// reference image flows). Row `i` is drawn from stream `i` of `seed`.
 ///
 /// # Errors
-/// [`MmdError::InvalidSize`] for `n = 0`; [`MmdError::ZeroDimension`] for `d = 0`.
+/// [`MmdError::InvalidCount`] for `n = 0`; [`MmdError::ZeroDimension`] for `d = 0`.
 pub fn uniform_cube<F: Float>(n: usize, d: usize, seed: u64) -> Result<Vec<F>> {
     if d == 0 {
         return Err(MmdError::ZeroDimension);
@@ -40,9 +40,10 @@ pub fn uniform_cube<F: Float>(n: usize, d: usize, seed: u64) -> Result<Vec<F>> {
 
 fn uniform<F: Float>(n: usize, lo: &[f64], hi: &[f64], seed: u64) -> Result<Vec<F>> {
     if n == 0 {
-        return Err(MmdError::InvalidSize {
+        return Err(MmdError::InvalidCount {
             what: "number of particles",
             value: 0,
+            min: 1,
         });
     }
     let d = lo.len();

@@ -12,9 +12,15 @@
 //! not depend on how many there are: the Wasserstein gradient flow of
 //! `MMD²(·, ν)` on the particles) and hands it to the optimizer. With
 //! [`Flow::redraw`] (the default) the estimator is re-seeded at every step
-//! ([`Reseed`]): fresh directions for the sliced estimator, fresh features
+//! ([`Reseed`], in place, so the estimator keeps its buffers): fresh
+//! directions for the sliced estimator, fresh features
 //! for random features, from a stream fixed by [`Flow::seed`], so a flow is
 //! reproducible bit for bit whatever the number of threads.
+//!
+//! The module reads in three parts: this file is the executor ([`Flow`]),
+//! `observer.rs` what watches it ([`Observer`], [`MmdTrace`],
+//! [`Snapshots`]), `stop.rs` when it ends ([`Stop`]); `optimizer.rs` holds
+//! the update rules and `init.rs` the starting noise.
 //!
 //! Drive it step by step ([`Flow::step`], or as an [`Iterator`] of
 //! [`StepReport`]s), or with [`Flow::run`], which takes a stopping rule
@@ -23,91 +29,45 @@
 //!
 //! # Examples
 //! ```
-//! use sliced_mmd::flow::{Flow, MmdTrace, Momentum, Stop};
-//! use sliced_mmd::{MmdEstimator, Naive, Points, Riesz, SlicedSort};
+//! use sliced_mmd::{Flow, MmdEstimator, MmdTrace, Momentum, Naive, Points, Riesz, SlicedSort, Stop};
 //!
 //! // target: 200 points on a segment; particles: 200 points elsewhere
 //! let y: Vec<f64> = (0..200).flat_map(|i| [i as f64 / 200.0, 0.5]).collect();
 //! let target = Points::new(&y, 200, 2)?;
 //! let x0: Vec<f64> = (0..200).flat_map(|i| [0.3, i as f64 / 200.0 - 1.0]).collect();
-//! let before = Naive::new(Riesz::energy()).mmd2(&Points::new(&x0, 200, 2)?, &target)?;
+//! let x0 = Points::new(&x0, 200, 2)?;
+//! let before = Naive::new(Riesz::energy()).mmd2(&x0, &target)?;
 //!
-//! let mut flow = Flow::new(x0, 2, &target, SlicedSort::new(50)?, Momentum::new(0.01, 0.7)?)?
-//!     .seed(1);
+//! let mut flow = Flow::new(x0, &target, SlicedSort::new(50)?, Momentum::new(0.01, 0.7)?)?
+//!     .with_seed(1);
 //! let mut trace = MmdTrace::new(10)?;
-//! let summary = flow.run(Stop::steps(300), &mut [&mut trace])?;
+//! let summary = flow.run(Stop::new(300), &mut [&mut trace])?;
 //! assert_eq!(summary.steps, 300);
 //!
-//! let after = Naive::new(Riesz::energy()).mmd2(&flow.points()?, &target)?;
+//! let after = Naive::new(Riesz::energy()).mmd2(&flow.points(), &target)?;
 //! assert!(after < before / 100.0, "{before} -> {after}");
 //! assert_eq!(trace.rows().len(), 30); // states 0, 10, ..., 290
 //! # Ok::<(), sliced_mmd::MmdError>(())
 //! ```
 
 mod init;
+mod observer;
 mod optimizer;
 pub mod shapes;
+mod stop;
 
 use std::time::Instant;
 
 pub use init::{uniform_box, uniform_cube};
+pub use observer::{FlowState, MmdTrace, Observer, Snapshots};
 pub use optimizer::{Adam, AnyOptimizer, GradientDescent, Momentum, Optimizer};
+pub use stop::Stop;
 
 use crate::error::{MmdError, Result};
-use crate::estimator::{Estimator, MmdEstimator, Naive, RandomFeatures, SlicedSort};
+use crate::estimator::{MmdEstimator, Reseed};
 use crate::float::Float;
 use crate::points::Points;
-
-/// An estimator that a flow can re-seed at every step.
-pub trait Reseed {
-    /// The same estimator with its random draws (directions, features)
-    /// taken from `seed`. Deterministic estimators return themselves.
-    #[must_use]
-    fn reseeded(&self, seed: u64) -> Self;
-}
-
-impl Reseed for SlicedSort {
-    fn reseeded(&self, seed: u64) -> Self {
-        self.clone().seed(seed)
-    }
-}
-
-impl Reseed for RandomFeatures {
-    fn reseeded(&self, seed: u64) -> Self {
-        self.clone().seed(seed)
-    }
-}
-
-impl<K: Clone> Reseed for Naive<K> {
-    fn reseeded(&self, _seed: u64) -> Self {
-        self.clone()
-    }
-}
-
-impl Reseed for Estimator {
-    fn reseeded(&self, seed: u64) -> Self {
-        match self {
-            Estimator::Naive(e) => Estimator::Naive(e.reseeded(seed)),
-            Estimator::SlicedSort(e) => Estimator::SlicedSort(e.reseeded(seed)),
-            Estimator::Features(e) => Estimator::Features(e.reseeded(seed)),
-        }
-    }
-}
-
-/// The seed of the estimator at step `step` of a flow seeded with `seed`
-/// (SplitMix64 of the pair: distinct, well-mixed seeds per step).
-pub fn step_seed(seed: u64, step: usize) -> u64 {
-    let mut z = seed
-        .wrapping_add(
-            (step as u64)
-                .wrapping_add(1)
-                .wrapping_mul(0x9E37_79B9_7F4A_7C15),
-        )
-        .wrapping_add(0x6A09_E667_F3BC_C909);
-    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-    z ^ (z >> 31)
-}
+use crate::rng::step_seed;
 
 /// What one step did.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -119,213 +79,6 @@ pub struct StepReport {
     pub mmd2: f64,
     /// Wall time of the step: gradient, scaling and update.
     pub seconds: f64,
-}
-
-/// What an [`Observer`] sees: the particles after `step` steps.
-#[derive(Debug, Clone, Copy)]
-pub struct FlowState<'a, F> {
-    /// Steps done (0 for the initial state).
-    pub step: usize,
-    /// The report of the step that led here (`None` for the initial state).
-    pub report: Option<StepReport>,
-    /// The particles, row-major `n x d`.
-    pub particles: &'a [F],
-    /// Number of particles.
-    pub n: usize,
-    /// Dimension.
-    pub d: usize,
-    /// Seconds spent in steps since [`Flow::run`] started.
-    pub elapsed: f64,
-}
-
-impl<F: Float> FlowState<'_, F> {
-    /// The particles as [`Points`].
-    ///
-    /// # Errors
-    /// None for the states a flow hands out (their particles are finite).
-    pub fn points(&self) -> Result<Points<'_, F>> {
-        Points::new(self.particles, self.n, self.d)
-    }
-}
-
-/// Something that watches a flow: called by [`Flow::run`] with the initial
-/// state and after every step. An error stops the run and is returned.
-///
-/// Closures `FnMut(&FlowState<F>) -> Result<()>` are observers.
-pub trait Observer<F> {
-    /// Look at the state.
-    ///
-    /// # Errors
-    /// Whatever the observer reports; it ends [`Flow::run`].
-    fn observe(&mut self, state: &FlowState<'_, F>) -> Result<()>;
-}
-
-impl<F, T: FnMut(&FlowState<'_, F>) -> Result<()>> Observer<F> for T {
-    fn observe(&mut self, state: &FlowState<'_, F>) -> Result<()> {
-        self(state)
-    }
-}
-
-fn check_every(every: usize) -> Result<usize> {
-    if every == 0 {
-        Err(MmdError::InvalidSize {
-            what: "observer interval",
-            value: 0,
-        })
-    } else {
-        Ok(every)
-    }
-}
-
-/// A function of the particles (for example an MMD² against the target).
-type ValueFn<'e, F> = Box<dyn Fn(&Points<'_, F>) -> Result<f64> + 'e>;
-
-/// Records `(state, MMD², elapsed seconds)` every `every` states: the
-/// flow's own estimate (free: it comes with the gradient), or the value of
-/// a separate estimator (for example the exact one on a subsample) computed
-/// at the recorded states.
-pub struct MmdTrace<'e, F: Float> {
-    every: usize,
-    estimator: Option<ValueFn<'e, F>>,
-    rows: Vec<(usize, f64, f64)>,
-}
-
-impl<'e, F: Float> MmdTrace<'e, F> {
-    /// Record the flow's estimate at states `0, every, 2 every, ...`. The
-    /// estimate of state `s` arrives with step `s + 1`, so the last state
-    /// of a run is not recorded; [`Flow::mmd2`] gives it.
-    ///
-    /// # Errors
-    /// [`MmdError::InvalidSize`] for `every = 0`.
-    pub fn new(every: usize) -> Result<Self> {
-        Ok(MmdTrace {
-            every: check_every(every)?,
-            estimator: None,
-            rows: Vec::new(),
-        })
-    }
-
-    /// Record `value(particles)` at states `0, every, ...` and the final
-    /// state of a run that stops on a multiple of `every`.
-    ///
-    /// # Errors
-    /// [`MmdError::InvalidSize`] for `every = 0`.
-    pub fn with(every: usize, value: impl Fn(&Points<'_, F>) -> Result<f64> + 'e) -> Result<Self> {
-        Ok(MmdTrace {
-            every: check_every(every)?,
-            estimator: Some(Box::new(value)),
-            rows: Vec::new(),
-        })
-    }
-
-    /// `(state, MMD², seconds in steps before that state)` rows.
-    pub fn rows(&self) -> &[(usize, f64, f64)] {
-        &self.rows
-    }
-}
-
-impl<F: Float> Observer<F> for MmdTrace<'_, F> {
-    fn observe(&mut self, state: &FlowState<'_, F>) -> Result<()> {
-        match &self.estimator {
-            Some(value) => {
-                if state.step.is_multiple_of(self.every) {
-                    let v = value(&state.points()?)?;
-                    self.rows.push((state.step, v, state.elapsed));
-                }
-            }
-            None => {
-                if let Some(r) = state.report {
-                    let s = r.step - 1;
-                    if s.is_multiple_of(self.every) {
-                        self.rows.push((s, r.mmd2, state.elapsed - r.seconds));
-                    }
-                }
-            }
-        }
-        Ok(())
-    }
-}
-
-/// Copies of the particles at chosen states: every `every` states, or at
-/// a given list of states.
-#[derive(Debug, Clone, Default)]
-pub struct Snapshots<F> {
-    every: Option<usize>,
-    at: Vec<usize>,
-    frames: Vec<(usize, Vec<F>)>,
-    rows: Option<usize>,
-}
-
-impl<F: Float> Snapshots<F> {
-    /// A copy at states `0, every, 2 every, ...`.
-    ///
-    /// # Errors
-    /// [`MmdError::InvalidSize`] for `every = 0`.
-    pub fn every(every: usize) -> Result<Self> {
-        Ok(Snapshots {
-            every: Some(check_every(every)?),
-            ..Snapshots::default()
-        })
-    }
-
-    /// A copy at each of the given states.
-    pub fn at(states: &[usize]) -> Self {
-        Snapshots {
-            at: states.to_vec(),
-            ..Snapshots::default()
-        }
-    }
-
-    /// Keep only the first `rows` particles of each copy (for pictures of
-    /// large flows).
-    #[must_use]
-    pub fn first(mut self, rows: usize) -> Self {
-        self.rows = Some(rows);
-        self
-    }
-
-    /// `(state, particles)` in the order taken.
-    pub fn frames(&self) -> &[(usize, Vec<F>)] {
-        &self.frames
-    }
-}
-
-impl<F: Float> Observer<F> for Snapshots<F> {
-    fn observe(&mut self, state: &FlowState<'_, F>) -> Result<()> {
-        let wanted = match self.every {
-            Some(k) => state.step.is_multiple_of(k),
-            None => self.at.contains(&state.step),
-        };
-        if wanted {
-            let rows = self.rows.unwrap_or(state.n).min(state.n);
-            self.frames
-                .push((state.step, state.particles[..rows * state.d].to_vec()));
-        }
-        Ok(())
-    }
-}
-
-/// When [`Flow::run`] stops: after `steps` steps, or earlier once the
-/// flow's MMD² estimate falls below a tolerance.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Stop {
-    steps: usize,
-    below: Option<f64>,
-}
-
-impl Stop {
-    /// Stop after `steps` steps.
-    pub fn steps(steps: usize) -> Self {
-        Stop { steps, below: None }
-    }
-
-    /// Also stop as soon as a step reports an MMD² estimate `< tol` (the
-    /// estimate of the state before that step; the step is still taken).
-    #[must_use]
-    pub fn or_mmd2_below(mut self, tol: f64) -> Self {
-        self.below = Some(tol);
-        self
-    }
 }
 
 /// What [`Flow::run`] did.
@@ -376,32 +129,20 @@ where
     E: MmdEstimator<F> + Reseed,
     O: Optimizer<F>,
 {
-    /// A flow of the particles `particles` (row-major, `d` columns) towards
-    /// `target`, seed 0, directions redrawn every step.
+    /// A flow of the particles `particles` towards `target`, seed 0,
+    /// directions redrawn every step. The flow keeps its own copy of the
+    /// particles (none is made when `particles` owns its buffer).
     ///
     /// # Errors
-    /// As [`Points::new`] for the particles (empty, ragged, non-finite);
     /// [`MmdError::DimensionMismatch`] if the target's dimension differs;
     /// [`MmdError::Unsupported`] if the estimator has no gradient.
     pub fn new(
-        particles: Vec<F>,
-        d: usize,
+        particles: Points<'_, F>,
         target: &'t Points<'t, F>,
         estimator: E,
         optimizer: O,
     ) -> Result<Self> {
-        let n = {
-            if d == 0 {
-                return Err(MmdError::ZeroDimension);
-            }
-            let p = Points::new(&particles, particles.len() / d, d)?;
-            p.n()
-        };
-        if n == 0 {
-            return Err(MmdError::EmptySample {
-                sample: crate::error::Sample::X,
-            });
-        }
+        let (n, d) = (particles.n(), particles.d());
         if target.d() != d {
             return Err(MmdError::DimensionMismatch {
                 x_d: d,
@@ -414,6 +155,7 @@ where
                 what: "gradients, which a flow needs",
             });
         }
+        let particles = particles.into_vec();
         Ok(Flow {
             grad: vec![F::zero(); particles.len()],
             particles,
@@ -428,9 +170,10 @@ where
         })
     }
 
-    /// Seed of the per-step draws (see [`step_seed`]).
+    /// The seed of the per-step draws (default 0): step `s` re-seeds the
+    /// estimator with a seed derived from this one and `s`.
     #[must_use]
-    pub fn seed(mut self, seed: u64) -> Self {
+    pub fn with_seed(mut self, seed: u64) -> Self {
         self.seed = seed;
         self
     }
@@ -438,7 +181,7 @@ where
     /// Re-seed the estimator at every step (default `true`); with `false`
     /// the estimator keeps its own seed (the same directions every step).
     #[must_use]
-    pub fn redraw(mut self, redraw: bool) -> Self {
+    pub fn with_redraw(mut self, redraw: bool) -> Self {
         self.redraw = redraw;
         self
     }
@@ -448,12 +191,10 @@ where
         &self.particles
     }
 
-    /// The particles as [`Points`].
-    ///
-    /// # Errors
-    /// None in practice: the particles are kept finite.
-    pub fn points(&self) -> Result<Points<'_, F>> {
-        Points::new(&self.particles, self.n, self.d)
+    /// The particles as [`Points`] (kept finite: a step that leaves the
+    /// range returns [`MmdError::Diverged`]).
+    pub fn points(&self) -> Points<'_, F> {
+        Points::trusted(&self.particles, self.n, self.d)
     }
 
     /// Take the particles out of the flow.
@@ -481,20 +222,22 @@ where
         &self.optimizer
     }
 
-    fn estimator_at(&self, step: usize) -> Option<E> {
-        self.redraw
-            .then(|| self.estimator.reseeded(step_seed(self.seed, step)))
+    /// Give the estimator the draws of step `step` (with redraw on).
+    fn reseed_for(&mut self, step: usize) {
+        if self.redraw {
+            self.estimator.reseed(step_seed(self.seed, step));
+        }
     }
 
     /// The estimator's MMD² at the current particles, with the draws the
-    /// next step would use.
+    /// next step will use.
     ///
     /// # Errors
     /// As [`MmdEstimator::estimate`].
-    pub fn mmd2(&self) -> Result<f64> {
-        let est = self.estimator_at(self.steps);
-        let est = est.as_ref().unwrap_or(&self.estimator);
-        est.mmd2(&self.points()?, self.target)
+    pub fn mmd2(&mut self) -> Result<f64> {
+        self.reseed_for(self.steps);
+        let x = Points::trusted(&self.particles, self.n, self.d);
+        self.estimator.mmd2(&x, self.target)
     }
 
     /// One step: gradient at the current particles, times `N`, to the
@@ -506,10 +249,9 @@ where
     /// (the particles are then left as the update made them).
     pub fn step(&mut self) -> Result<StepReport> {
         let start = Instant::now();
-        let est = self.estimator_at(self.steps);
-        let est = est.as_ref().unwrap_or(&self.estimator);
-        let x = Points::new(&self.particles, self.n, self.d)?;
-        let mmd2 = est.grad_into(&x, self.target, &mut self.grad)?;
+        self.reseed_for(self.steps);
+        let x = Points::trusted(&self.particles, self.n, self.d);
+        let mmd2 = self.estimator.grad_into(&x, self.target, &mut self.grad)?;
         let scale = F::from_f64(self.n as f64);
         for g in &mut self.grad {
             *g = *g * scale;
@@ -558,7 +300,7 @@ where
             last_mmd2: f64::NAN,
             seconds: 0.0,
         };
-        while summary.steps < stop.steps {
+        while summary.steps < stop.steps() {
             let r = self.step()?;
             elapsed += r.seconds;
             summary.steps += 1;
@@ -578,7 +320,7 @@ where
             for o in observers.iter_mut() {
                 o.observe(&state)?;
             }
-            if stop.below.is_some_and(|tol| r.mmd2 < tol) {
+            if stop.mmd2_below().is_some_and(|tol| r.mmd2 < tol) {
                 summary.converged = true;
                 break;
             }

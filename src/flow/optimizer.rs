@@ -21,7 +21,8 @@ pub trait Optimizer<F: Float>: Send {
     ///
     /// # Errors
     /// [`MmdError::BufferLength`] if `g` and `x` differ in length or the
-    /// length changed since the first call.
+    /// length changed since the first call; [`MmdError::InvalidParameter`]
+    /// for a setting out of its range.
     fn step(&mut self, x: &mut [F], g: &[F]) -> Result<()>;
 
     /// Forget the state (velocities, moments, step count).
@@ -177,31 +178,47 @@ impl<F: Float> Adam<F> {
     /// # Errors
     /// [`MmdError::InvalidParameter`] unless `τ` is finite and positive.
     pub fn new(step_size: f64) -> Result<Self> {
-        Self::with_betas(step_size, 0.9, 0.999, 1e-8)
-    }
-
-    /// All parameters.
-    ///
-    /// # Errors
-    /// [`MmdError::InvalidParameter`] for `τ` or `ε` not finite and positive,
-    /// or `β₁`, `β₂` outside `[0, 1)`.
-    pub fn with_betas(step_size: f64, beta1: f64, beta2: f64, eps: f64) -> Result<Self> {
-        if !(eps.is_finite() && eps > 0.0) {
-            return Err(MmdError::InvalidParameter {
-                name: "epsilon",
-                value: eps,
-                expected: "finite and > 0",
-            });
-        }
         Ok(Adam {
             step_size: check_step_size(step_size)?,
-            beta1: check_unit("beta1", beta1)?,
-            beta2: check_unit("beta2", beta2)?,
-            eps,
+            beta1: 0.9,
+            beta2: 0.999,
+            eps: 1e-8,
             t: 0,
             m: Vec::new(),
             s: Vec::new(),
         })
+    }
+
+    /// The decay rates `β₁` of the mean and `β₂` of the second moment
+    /// (default 0.9 and 0.999). Values outside `[0, 1)` are reported by
+    /// [`Optimizer::step`] ([`MmdError::InvalidParameter`]).
+    #[must_use]
+    pub fn with_betas(mut self, beta1: f64, beta2: f64) -> Self {
+        self.beta1 = beta1;
+        self.beta2 = beta2;
+        self
+    }
+
+    /// The `ε` added to the root of the second moment (default `1e-8`). A
+    /// value that is not finite and positive is reported by
+    /// [`Optimizer::step`] ([`MmdError::InvalidParameter`]).
+    #[must_use]
+    pub fn with_epsilon(mut self, eps: f64) -> Self {
+        self.eps = eps;
+        self
+    }
+
+    fn check_settings(&self) -> Result<()> {
+        if !(self.eps.is_finite() && self.eps > 0.0) {
+            return Err(MmdError::InvalidParameter {
+                name: "epsilon",
+                value: self.eps,
+                expected: "finite and > 0",
+            });
+        }
+        check_unit("beta1", self.beta1)?;
+        check_unit("beta2", self.beta2)?;
+        Ok(())
     }
 }
 
@@ -211,6 +228,7 @@ impl<F: Float> Optimizer<F> for Adam<F> {
     }
 
     fn step(&mut self, x: &mut [F], g: &[F]) -> Result<()> {
+        self.check_settings()?;
         check_len(x.len(), g.len(), self.m.len())?;
         if self.m.is_empty() {
             self.m = vec![F::zero(); x.len()];

@@ -32,13 +32,14 @@ pub const NAMES: [&str; 4] = ["spiral", "rings", "checkerboard", "smiley"];
 /// * `smiley`: a face outline, two eyes and a smile.
 ///
 /// # Errors
-/// [`MmdError::Unsupported`] for an unknown name (the message lists the
-/// known ones); [`MmdError::InvalidSize`] for `n = 0`.
+/// [`MmdError::UnknownName`] for an unknown name (the message lists the
+/// known ones); [`MmdError::InvalidCount`] for `n = 0`.
 pub fn generate(name: &str, n: usize, seed: u64) -> Result<Vec<f64>> {
     if n == 0 {
-        return Err(MmdError::InvalidSize {
+        return Err(MmdError::InvalidCount {
             what: "number of target points",
             value: 0,
+            min: 1,
         });
     }
     let f: fn(&mut Rng) -> (f64, f64) = match name {
@@ -47,9 +48,10 @@ pub fn generate(name: &str, n: usize, seed: u64) -> Result<Vec<f64>> {
         "checkerboard" => checkerboard,
         "smiley" => smiley,
         _ => {
-            return Err(MmdError::Unsupported {
-                estimator: "demo",
-                what: "this shape (known shapes: spiral, rings, checkerboard, smiley)",
+            return Err(MmdError::UnknownName {
+                kind: "demo shape",
+                name: name.to_string(),
+                expected: "spiral, rings, checkerboard, smiley",
             })
         }
     };

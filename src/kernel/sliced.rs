@@ -2,7 +2,7 @@ use super::{Kernel, Riesz};
 use crate::directions::Directions;
 use crate::error::{MmdError, Result};
 use crate::float::Float;
-use crate::special::slicing_constant;
+use crate::special::slicing_constant_valid;
 
 /// The sliced Riesz kernel for fixed directions:
 ///
@@ -22,7 +22,7 @@ use crate::special::slicing_constant;
 /// use sliced_mmd::{Directions, Kernel, Riesz, SlicedKernel};
 /// // In d = 1 the only directions are ±1 and c_{1,1} = 1: the Riesz kernel.
 /// let dirs = Directions::new(vec![1.0, -1.0], 2, 1)?;
-/// let k = SlicedKernel::new(Riesz::energy(), dirs)?;
+/// let k = SlicedKernel::new(Riesz::energy(), dirs);
 /// assert!((Kernel::<f64>::eval(&k, &[0.5], &[3.0]) + 2.5).abs() < 1e-15);
 /// # Ok::<(), sliced_mmd::MmdError>(())
 /// ```
@@ -35,18 +35,15 @@ pub struct SlicedKernel {
 
 impl SlicedKernel {
     /// The sliced version of the Riesz kernel `base` over `directions`.
-    ///
-    /// # Errors
-    /// None for valid inputs today; the `Result` leaves room for 1-D kernels
-    /// without a slicing constant.
-    pub fn new(base: Riesz, directions: Directions) -> Result<Self> {
-        let c = slicing_constant(directions.dim(), base.r())?;
+    pub fn new(base: Riesz, directions: Directions) -> Self {
+        // valid directions have d >= 1 and a valid Riesz kernel 0 < r < 2
+        let c = slicing_constant_valid(directions.dim(), base.r());
         let scale = 1.0 / (c * directions.len() as f64);
-        Ok(SlicedKernel {
+        SlicedKernel {
             base,
             directions,
             scale,
-        })
+        }
     }
 
     /// The directions.

@@ -15,9 +15,9 @@ pub(crate) mod pairwise;
 pub(crate) mod radix;
 
 use crate::error::{MmdError, Result};
-use crate::estimator::Statistic;
 use crate::float::Float;
 use crate::kernel::Riesz;
+use crate::statistic::{Statistic, Within};
 use crate::Sample;
 
 /// The three pair sums of one slice, normalised:
@@ -31,32 +31,56 @@ pub(crate) struct SliceStats {
 }
 
 impl SliceStats {
-    /// The V- or U-statistic of this slice. The U-statistic drops the
-    /// diagonal (zero for Riesz kernels) and renormalises the within-sample
-    /// sums by `N(N-1)` and `M(M-1)`: `U = V - sxx/(N-1) - syy/(M-1)`.
+    /// The V- or U-statistic of this slice (the kernel is `-|s - t|^r`, so
+    /// the within-sample means are `-sxx`, `-syy` and the diagonal is zero).
     pub fn statistic(&self, stat: Statistic, n: usize, m: usize) -> f64 {
-        match stat {
-            Statistic::V => self.v,
-            Statistic::U => self.v - self.sxx / (n as f64 - 1.0) - self.syy / (m as f64 - 1.0),
+        let within = |s: f64| Within { all: -s, diag: 0.0 };
+        stat.from_v(self.v, n, m, within(self.sxx), within(self.syy))
+    }
+}
+
+/// The sorted order of one slice and the gaps between neighbours: the
+/// interface through which the permutation test's fast path keeps the
+/// sorted slices of the pooled sample (it relabels points on the stored
+/// order instead of sorting again).
+#[derive(Default)]
+pub(crate) struct SliceSorter<F: Float> {
+    bufs: energy::Buffers<F>,
+}
+
+impl<F: Float> SliceSorter<F> {
+    /// Sort `vals` (finite, at most `2^32 - 1` of them); write to `idx[k]`
+    /// the index in `vals` of the `k`-th smallest value and to `gap[k]` the
+    /// next value minus this one, in `f64` (0 for the largest). Equal values
+    /// keep their input order and have gap 0.
+    pub fn order_and_gaps(&mut self, vals: &[F], idx: &mut [u32], gap: &mut [f64]) {
+        energy::sort_items(vals, &mut self.bufs);
+        let items = &self.bufs.items;
+        for (k, &it) in items.iter().enumerate() {
+            idx[k] = F::item_index(it);
+            gap[k] = match items.get(k + 1) {
+                Some(&next) => {
+                    F::from_sort_key(F::item_key(next)).as_f64()
+                        - F::from_sort_key(F::item_key(it)).as_f64()
+                }
+                None => 0.0,
+            };
         }
     }
 }
 
-/// Check that the U-statistic is defined for sample sizes `n`, `m`.
-pub(crate) fn check_statistic(stat: Statistic, n: usize, m: usize) -> Result<()> {
-    if stat == Statistic::U {
-        if n < 2 {
-            return Err(MmdError::TooFewForUnbiased {
-                sample: Sample::X,
-                n,
-            });
-        }
-        if m < 2 {
-            return Err(MmdError::TooFewForUnbiased {
-                sample: Sample::Y,
-                n: m,
-            });
-        }
+/// The largest number of values one slice can hold: the sort indexes them
+/// with 32 bits.
+pub(crate) const MAX_SLICE_VALUES: u64 = u32::MAX as u64;
+
+/// Check that `count` values fit the 32-bit indices of the sort.
+pub(crate) fn check_slice_len(what: &'static str, count: usize) -> Result<()> {
+    if count as u64 > MAX_SLICE_VALUES {
+        return Err(MmdError::TooLarge {
+            what,
+            count: count as u64,
+            max: MAX_SLICE_VALUES,
+        });
     }
     Ok(())
 }
@@ -98,7 +122,7 @@ pub fn riesz_mmd2_1d<F: Float>(x: &[F], y: &[F], kernel: Riesz) -> Result<f64> {
 ///
 /// # Errors
 /// [`MmdError::EmptySample`] for no values, [`MmdError::NonFinite`] for a NaN
-/// or an infinity, [`MmdError::Unsupported`] beyond `2^32 - 1` values.
+/// or an infinity, [`MmdError::TooLarge`] beyond `2^32 - 1` values.
 ///
 /// # Examples
 /// ```
@@ -157,12 +181,7 @@ impl<F: Float> ArgSorter<F> {
     /// As [`sort_order`].
     pub fn sort(&mut self, values: &[F]) -> Result<&[u32]> {
         crate::Points::from_1d(values)?;
-        if u32::try_from(values.len()).is_err() {
-            return Err(MmdError::Unsupported {
-                estimator: "sort_order",
-                what: "more than 2^32 - 1 values",
-            });
-        }
+        check_slice_len("values to sort", values.len())?;
         energy::sort_indices(values, &mut self.bufs, &mut self.order);
         Ok(&self.order)
     }

@@ -12,15 +12,19 @@
 //! which is a valid p-value (`P(p <= alpha) <= alpha` under the null) for any
 //! `B ≥ 1`.
 //!
-//! Three ways to compute the null statistics, which give the same numbers to
+//! Four ways to compute the null statistics, which give the same numbers to
 //! rounding on the same permutations:
 //!
 //! | path | estimator | cost per permutation | memory |
 //! |---|---|---|---|
 //! | [`TestPath::Plain`] | any [`MmdEstimator`] | one full estimate | the estimator's |
-//! | [`TestPath::SlicedSort`] | [`SlicedSort`], `r = 1` | `O(P (N+M))`, no projection or sort | `12 P (N+M)` bytes |
-//! | [`TestPath::NaiveCached`] | [`Naive`] | `2 (N+M)²` flops (a matrix product) | `8 (N+M)²` bytes |
-//! | [`TestPath::NaiveBlocked`] | [`Naive`], matrix over the budget | the same flops, kernel recomputed once per block of permutations | the memory budget |
+//! | [`TestPath::SlicedSort`] | [`crate::SlicedSort`], `r = 1` | `O(P (N+M))`, no projection or sort | `12 P (N+M)` bytes |
+//! | [`TestPath::NaiveCached`] | [`crate::Naive`] | `2 (N+M)²` flops (a matrix product) | `8 (N+M)²` bytes |
+//! | [`TestPath::NaiveBlocked`] | [`crate::Naive`], matrix over the budget | the same flops, kernel recomputed once per block of permutations | the memory budget |
+//!
+//! [`PermutationTest::run`] picks the path from the estimator's
+//! [`MmdEstimator::shortcut`]; [`PermutationTest::run_plain`] forces the
+//! plain one.
 //!
 //! The library never prints: long runs take an optional progress callback,
 //! called (from any thread) with the number of permutations done.
@@ -31,10 +35,11 @@ mod plain;
 mod sliced_fast;
 
 use crate::error::{MmdError, Result};
-use crate::estimator::{Estimator, MmdEstimator, Naive, SlicedSort, Statistic};
+use crate::estimator::{MmdEstimator, Shortcut};
 use crate::float::Float;
-use crate::kernel::Kernel;
 use crate::points::Points;
+use crate::sort1d::check_slice_len;
+use crate::statistic::{check_statistic, Statistic};
 
 /// A progress callback: called with the number of permutations done so far.
 pub type Progress<'a> = dyn Fn(usize) + Sync + 'a;
@@ -59,18 +64,18 @@ pub enum TestPath {
     NaiveBlocked,
 }
 
-/// A configured permutation test: number of permutations, seed, statistic
-/// and memory budget. Immutable; run it on any number of sample pairs.
+/// A configured permutation test: number of permutations, seed and
+/// memory budget. Immutable; run it on any number of sample pairs, with
+/// any estimator and either statistic.
 ///
 /// # Examples
 /// ```
-/// use sliced_mmd::two_sample::PermutationTest;
-/// use sliced_mmd::{Estimator, Naive, Points, Riesz};
+/// use sliced_mmd::{Naive, PermutationTest, Points, Riesz, Statistic};
 /// let x: Vec<f64> = (0..40).map(|i| i as f64 / 40.0).collect();
 /// let y: Vec<f64> = (0..40).map(|i| 2.0 + i as f64 / 40.0).collect();
 /// let (x, y) = (Points::from_1d(&x)?, Points::from_1d(&y)?);
-/// let test = PermutationTest::new(99)?.seed(7);
-/// let res = test.run(&Estimator::Naive(Naive::new(Riesz::energy().into())), &x, &y)?;
+/// let test = PermutationTest::new(99)?.with_seed(7);
+/// let res = test.run(&Naive::new(Riesz::energy()), &x, &y, Statistic::V)?;
 /// // disjoint samples: no relabeling is as extreme as the observed split
 /// assert_eq!(res.p_value, 0.01);
 /// assert!(res.reject(0.05)?);
@@ -80,56 +85,45 @@ pub enum TestPath {
 pub struct PermutationTest {
     permutations: usize,
     seed: u64,
-    statistic: Statistic,
     memory_budget: usize,
 }
 
 impl PermutationTest {
-    /// A test with `permutations` random relabelings, seed 0, the
-    /// V-statistic and the default memory budget.
+    /// A test with `permutations` random relabelings, seed 0 and the
+    /// default memory budget.
     ///
     /// # Errors
-    /// [`MmdError::InvalidPermutations`] if `permutations = 0`.
+    /// [`MmdError::InvalidCount`] if `permutations = 0`.
     pub fn new(permutations: usize) -> Result<Self> {
         if permutations == 0 {
-            return Err(MmdError::InvalidPermutations { permutations });
+            return Err(MmdError::InvalidCount {
+                what: "number of permutations",
+                value: 0,
+                min: 1,
+            });
         }
         Ok(PermutationTest {
             permutations,
             seed: 0,
-            statistic: Statistic::V,
             memory_budget: DEFAULT_MEMORY_BUDGET,
         })
     }
 
-    /// Seed of the permutations (permutation `b` uses stream `b`).
+    /// The seed of the permutations (default 0; permutation `b` uses stream `b`).
     #[must_use]
-    pub fn seed(mut self, seed: u64) -> Self {
+    pub fn with_seed(mut self, seed: u64) -> Self {
         self.seed = seed;
         self
     }
 
-    /// The statistic: V (default) or U.
+    /// Largest kernel matrix (bytes, `8 (N+M)²`) the exact path keeps in
+    /// memory (default [`DEFAULT_MEMORY_BUDGET`]); above it the matrix is
+    /// recomputed in row blocks that fit. A budget of 0 is reported by
+    /// [`PermutationTest::run`] ([`MmdError::InvalidCount`]).
     #[must_use]
-    pub fn statistic(mut self, statistic: Statistic) -> Self {
-        self.statistic = statistic;
-        self
-    }
-
-    /// Largest kernel matrix (bytes, `8 (N+M)²`) the naive path keeps in
-    /// memory; above it the matrix is recomputed in row blocks that fit.
-    ///
-    /// # Errors
-    /// [`MmdError::InvalidSize`] if `bytes = 0`.
-    pub fn memory_budget(mut self, bytes: usize) -> Result<Self> {
-        if bytes == 0 {
-            return Err(MmdError::InvalidSize {
-                what: "memory budget",
-                value: bytes,
-            });
-        }
+    pub fn with_memory_budget(mut self, bytes: usize) -> Self {
         self.memory_budget = bytes;
-        Ok(self)
+        self
     }
 
     /// Number of permutations `B`.
@@ -137,104 +131,97 @@ impl PermutationTest {
         self.permutations
     }
 
-    /// Run the test with the fastest path for the estimator: cached kernel
-    /// matrix for [`Naive`], stored sorted projections for [`SlicedSort`]
-    /// with `r = 1`, the plain path otherwise.
+    /// The seed of the permutations.
+    pub fn seed(&self) -> u64 {
+        self.seed
+    }
+
+    /// The memory budget of the exact path, in bytes.
+    pub fn memory_budget(&self) -> usize {
+        self.memory_budget
+    }
+
+    /// Run the test of `stat` with `estimator`, by the fastest path the
+    /// estimator offers ([`MmdEstimator::shortcut`]): the cached pooled
+    /// kernel matrix for exact pair sums ([`crate::Naive`]), the stored
+    /// sorted projections for sliced-sort with `r = 1`, and otherwise the
+    /// plain path, which re-runs the estimator on each relabeling.
     ///
     /// # Errors
-    /// As [`MmdEstimator::estimate`].
-    pub fn run<F: Float>(
+    /// As [`MmdEstimator::estimate`]; [`MmdError::InvalidCount`] for a
+    /// memory budget of 0; [`MmdError::TooLarge`] for more than `2³² - 1`
+    /// pooled points.
+    pub fn run<F: Float, E: MmdEstimator<F> + ?Sized>(
         &self,
-        estimator: &Estimator,
+        estimator: &E,
         x: &Points<'_, F>,
         y: &Points<'_, F>,
+        stat: Statistic,
     ) -> Result<TestResult> {
-        self.run_with_progress(estimator, x, y, None)
+        self.run_with_progress(estimator, x, y, stat, None)
     }
 
     /// [`PermutationTest::run`] with a progress callback.
     ///
     /// # Errors
-    /// As [`MmdEstimator::estimate`].
-    pub fn run_with_progress<F: Float>(
+    /// As [`PermutationTest::run`].
+    pub fn run_with_progress<F: Float, E: MmdEstimator<F> + ?Sized>(
         &self,
-        estimator: &Estimator,
+        estimator: &E,
         x: &Points<'_, F>,
         y: &Points<'_, F>,
+        stat: Statistic,
         progress: Option<&Progress<'_>>,
     ) -> Result<TestResult> {
-        match estimator {
-            Estimator::Naive(e) => self.run_naive(e, x, y, progress),
-            Estimator::SlicedSort(e) => self.run_sliced(e, x, y, progress),
-            Estimator::Features(e) => self.run_plain(e, x, y, progress),
+        self.check_settings()?;
+        match estimator.shortcut() {
+            Shortcut::PairSums(kernel) => {
+                let (t, null, path) = naive_cached::run(self, kernel, x, y, stat, progress)?;
+                Ok(TestResult::new(t, null, path))
+            }
+            Shortcut::SortedSlices(sliced) => {
+                let (t, null) = sliced_fast::run(self, sliced, x, y, stat, progress)?;
+                Ok(TestResult::new(t, null, TestPath::SlicedSort))
+            }
+            _ => self.run_plain(estimator, x, y, stat, progress),
         }
     }
 
     /// The plain path: re-run `estimator` on every permuted sample (X' the
     /// first `N` points of the relabeled pooled sample, Y' the rest). Works
-    /// for any estimator; the reference the fast paths are checked against.
+    /// for any estimator; the reference the fast paths are checked against
+    /// (same permutations, same numbers to rounding).
     ///
     /// # Errors
-    /// As [`MmdEstimator::estimate`].
+    /// As [`PermutationTest::run`].
     pub fn run_plain<F: Float, E: MmdEstimator<F> + ?Sized>(
         &self,
         estimator: &E,
         x: &Points<'_, F>,
         y: &Points<'_, F>,
+        stat: Statistic,
         progress: Option<&Progress<'_>>,
     ) -> Result<TestResult> {
-        let t = plain::statistic(estimator, x, y, self.statistic)?;
-        let null = plain::null(self, estimator, x, y, progress)?;
+        self.check_settings()?;
+        let t = plain::statistic(estimator, x, y, stat)?;
+        let null = plain::null(self, estimator, x, y, stat, progress)?;
         Ok(TestResult::new(t, null, TestPath::Plain))
     }
 
-    /// The sliced-sort fast path: project and sort the pooled sample once
-    /// per direction, then evaluate every permutation on the stored orders,
-    /// `O(P (N+M))` each (64 permutations per pass, labels packed in bits).
-    /// Same directions and permutations as the plain path with `estimator`.
-    /// For `r ≠ 1` (no sorting shortcut) this is the plain path.
-    ///
-    /// # Errors
-    /// As [`MmdEstimator::estimate`]; [`MmdError::Unsupported`] for more than
-    /// `2³² - 1` pooled points.
-    pub fn run_sliced<F: Float>(
-        &self,
-        estimator: &SlicedSort,
-        x: &Points<'_, F>,
-        y: &Points<'_, F>,
-        progress: Option<&Progress<'_>>,
-    ) -> Result<TestResult> {
-        if estimator.riesz().r() != 1.0 {
-            return self.run_plain(estimator, x, y, progress);
+    fn check_settings(&self) -> Result<()> {
+        if self.memory_budget == 0 {
+            return Err(MmdError::InvalidCount {
+                what: "memory budget (bytes)",
+                value: 0,
+                min: 1,
+            });
         }
-        let (t, null) = sliced_fast::run(self, estimator, x, y, progress)?;
-        Ok(TestResult::new(t, null, TestPath::SlicedSort))
-    }
-
-    /// The exact fast path for any kernel: the pooled kernel matrix `K` (in
-    /// `f64`) computed once when `8 (N+M)²` bytes fit the memory budget
-    /// (else recomputed in row blocks), and each block of permutations one
-    /// matrix product `K E` with the 0/1 label matrix `E`.
-    ///
-    /// # Errors
-    /// As [`MmdEstimator::estimate`].
-    pub fn run_naive<F: Float, K: Kernel<F>>(
-        &self,
-        estimator: &Naive<K>,
-        x: &Points<'_, F>,
-        y: &Points<'_, F>,
-        progress: Option<&Progress<'_>>,
-    ) -> Result<TestResult> {
-        let (t, null, path) = naive_cached::run(self, estimator.kernel(), x, y, progress)?;
-        Ok(TestResult::new(t, null, path))
+        Ok(())
     }
 }
 
 /// Check a significance level: finite and in `(0, 1)`.
-///
-/// # Errors
-/// [`MmdError::InvalidAlpha`] otherwise.
-pub fn check_alpha(alpha: f64) -> Result<f64> {
+pub(crate) fn check_alpha(alpha: f64) -> Result<f64> {
     if alpha > 0.0 && alpha < 1.0 {
         Ok(alpha)
     } else {
@@ -282,24 +269,6 @@ impl TestResult {
 /// Shared checks of the two samples for `stat`.
 fn check_inputs<F: Float>(x: &Points<'_, F>, y: &Points<'_, F>, stat: Statistic) -> Result<()> {
     crate::points::check_pair(x, y)?;
-    crate::sort1d::check_statistic(stat, x.n(), y.n())?;
-    if u32::try_from(x.n() + y.n()).is_err() {
-        return Err(MmdError::Unsupported {
-            estimator: "permutation test",
-            what: "more than 2^32 - 1 points in total",
-        });
-    }
-    Ok(())
-}
-
-/// The MMD² statistic from the three pair sums of a split:
-/// `sxx = Σ_{i,k∈X} K`, `syy`, `sxy`, and the diagonal sums `dx`, `dy`.
-fn combine(stat: Statistic, n: usize, m: usize, s: [f64; 5]) -> f64 {
-    let [sxx, dx, syy, dy, sxy] = s;
-    let (nf, mf) = (n as f64, m as f64);
-    let cross = 2.0 * sxy / (nf * mf);
-    match stat {
-        Statistic::V => sxx / (nf * nf) + syy / (mf * mf) - cross,
-        Statistic::U => (sxx - dx) / (nf * (nf - 1.0)) + (syy - dy) / (mf * (mf - 1.0)) - cross,
-    }
+    check_statistic(stat, x.n(), y.n())?;
+    check_slice_len("pooled points of a permutation test", x.n() + y.n())
 }

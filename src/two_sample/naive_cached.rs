@@ -24,11 +24,13 @@
 use rayon::prelude::*;
 
 use super::permutation::arrangement;
-use super::{check_inputs, combine, PermutationTest, Progress, TestPath};
+use super::{check_inputs, PermutationTest, Progress, TestPath};
 use crate::error::Result;
+use crate::float::sealed::Sealed as _;
 use crate::float::{sum_in_order, Float};
 use crate::kernel::Kernel;
 use crate::points::Points;
+use crate::statistic::{Statistic, Within};
 
 /// Rows of `K` per product task.
 const ROWS: usize = 256;
@@ -67,7 +69,7 @@ fn product(k: &[f64], l: usize, e: &[f64], c: usize, ke: &mut [f64]) {
 }
 
 /// Rows `r0..r0 + out.len()/l` of the pooled kernel matrix.
-fn kernel_rows<'a, F: Float, K: Kernel<F>>(
+fn kernel_rows<'a, F: Float, K: Kernel<F> + ?Sized>(
     kernel: &K,
     row: &(dyn Fn(usize) -> &'a [F] + Sync),
     l: usize,
@@ -83,14 +85,14 @@ fn kernel_rows<'a, F: Float, K: Kernel<F>>(
 }
 
 /// The observed statistic, the `B` null statistics and the path taken.
-pub(super) fn run<F: Float, K: Kernel<F>>(
+pub(super) fn run<F: Float, K: Kernel<F> + ?Sized>(
     test: &PermutationTest,
     kernel: &K,
     x: &Points<'_, F>,
     y: &Points<'_, F>,
+    stat: Statistic,
     progress: Option<&Progress<'_>>,
 ) -> Result<(f64, Vec<f64>, TestPath)> {
-    let stat = test.statistic;
     check_inputs(x, y, stat)?;
     kernel.check_dim(x.d())?;
     let (n, m) = (x.n(), y.n());
@@ -173,7 +175,16 @@ pub(super) fn run<F: Float, K: Kernel<F>>(
                         dy += diag[i];
                     }
                 }
-                combine(stat, n, m, [sxx, dx, ry - sxy, dy, sxy])
+                let (nf, mf) = (n as f64, m as f64);
+                let wx = Within {
+                    all: sxx / (nf * nf),
+                    diag: dx / nf,
+                };
+                let wy = Within {
+                    all: (ry - sxy) / (mf * mf),
+                    diag: dy / mf,
+                };
+                stat.from_pair_sums(n, m, wx, wy, sxy)
             })
             .collect();
         values.extend(chunk);

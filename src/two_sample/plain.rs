@@ -11,7 +11,8 @@ use rayon::prelude::*;
 use super::permutation::arrangement;
 use super::{check_inputs, PermutationTest, Progress};
 use crate::error::Result;
-use crate::estimator::{MmdEstimator, Statistic};
+use crate::estimator::MmdEstimator;
+use crate::statistic::Statistic;
 use crate::float::Float;
 use crate::points::Points;
 
@@ -32,6 +33,7 @@ pub(super) fn null<F: Float, E: MmdEstimator<F> + ?Sized>(
     estimator: &E,
     x: &Points<'_, F>,
     y: &Points<'_, F>,
+    stat: Statistic,
     progress: Option<&Progress<'_>>,
 ) -> Result<Vec<f64>> {
     let (n, m, d) = (x.n(), y.n(), x.d());
@@ -49,7 +51,7 @@ pub(super) fn null<F: Float, E: MmdEstimator<F> + ?Sized>(
             let (bx, by) = buf.split_at(n * d);
             let xp = Points::new(bx, n, d)?;
             let yp = Points::new(by, m, d)?;
-            let t = estimator.estimate(&xp, &yp, test.statistic)?.mmd2;
+            let t = estimator.estimate(&xp, &yp, stat)?.mmd2;
             if let Some(p) = progress {
                 p(done.fetch_add(1, Ordering::Relaxed) + 1);
             }

@@ -22,12 +22,13 @@ use rayon::prelude::*;
 use super::permutation::arrangement;
 use super::{check_inputs, PermutationTest, Progress};
 use crate::error::Result;
-use crate::estimator::gemm;
-use crate::estimator::{SlicedSort, Statistic};
+use crate::estimator::SlicedSort;
 use crate::float::Float;
+use crate::linalg;
 use crate::points::Points;
-use crate::sort1d::energy;
+use crate::sort1d::SliceSorter;
 use crate::special::slicing_constant;
+use crate::statistic::{Statistic, Within};
 
 /// Label sets per pass over the stored orders (bits of a `u64`).
 const LANES: usize = 64;
@@ -89,25 +90,14 @@ fn prepare<F: Float>(est: &SlicedSort, x: &Points<'_, F>, y: &Points<'_, F>) -> 
         for (o, &v) in dchunk.iter_mut().zip(&dirs.as_slice()[start * d..end * d]) {
             *o = F::from_f64(v);
         }
-        gemm::project(x.as_slice(), n, d, dchunk, cs, &mut proj, l, 0);
-        gemm::project(y.as_slice(), m, d, dchunk, cs, &mut proj, l, n);
+        linalg::project(x.as_slice(), n, d, dchunk, cs, &mut proj, l, 0);
+        linalg::project(y.as_slice(), m, d, dchunk, cs, &mut proj, l, n);
         proj[..cs * l]
             .par_chunks(l)
             .zip(idx[start * l..end * l].par_chunks_mut(l))
             .zip(gap[start * l..end * l].par_chunks_mut(l))
-            .for_each_init(energy::Buffers::<F>::default, |bufs, ((vals, ix), gp)| {
-                energy::sort_items(vals, bufs);
-                let items = &bufs.items;
-                for (k, &it) in items.iter().enumerate() {
-                    ix[k] = F::item_index(it);
-                    gp[k] = match items.get(k + 1) {
-                        Some(&next) => {
-                            F::from_sort_key(F::item_key(next)).as_f64()
-                                - F::from_sort_key(F::item_key(it)).as_f64()
-                        }
-                        None => 0.0,
-                    };
-                }
+            .for_each_init(SliceSorter::<F>::default, |sorter, ((vals, ix), gp)| {
+                sorter.order_and_gaps(vals, ix, gp);
             });
         start = end;
     }
@@ -159,12 +149,15 @@ fn eval_slice<const U: bool>(st: &Stored, slice: usize, labels: &[u64], out: &mu
             }
         }
     }
+    // the within-sample means of |s - t| are 2 Σ gap F (1 - F), and the
+    // kernel -|s - t| has a zero diagonal
+    let stat = if U { Statistic::U } else { Statistic::V };
+    let within = |s: f64| Within {
+        all: -2.0 * s,
+        diag: 0.0,
+    };
     for q in 0..LANES {
-        out[q] = if U {
-            2.0 * v[q] - 2.0 * sa[q] / (nf - 1.0) - 2.0 * sb[q] / (mf - 1.0)
-        } else {
-            2.0 * v[q]
-        };
+        out[q] = stat.from_v(2.0 * v[q], n, m, within(sa[q]), within(sb[q]));
     }
 }
 
@@ -186,9 +179,9 @@ pub(super) fn run<F: Float>(
     est: &SlicedSort,
     x: &Points<'_, F>,
     y: &Points<'_, F>,
+    stat: Statistic,
     progress: Option<&Progress<'_>>,
 ) -> Result<(f64, Vec<f64>)> {
-    let stat = test.statistic;
     check_inputs(x, y, stat)?;
     let st = prepare(est, x, y)?;
     let (n, l, p) = (st.n, st.n + st.m, st.p);

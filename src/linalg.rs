@@ -1,5 +1,7 @@
-//! The two matrix products of the sliced estimator, parallel over fixed
-//! blocks of rows.
+//! Dense linear algebra shared by the estimators and the direction designs:
+//! the two matrix products of the sliced estimator (projection and
+//! back-projection), parallel over fixed blocks of rows, and the pointer
+//! wrapper that parallel tasks writing disjoint elements share.
 //!
 //! Invariants: every output element is computed by exactly one call of the
 //! single-threaded `gemm` crate kernel, over the same `k` loop whatever
