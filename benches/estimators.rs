@@ -28,7 +28,7 @@ fn bench_precision<F: Float>(c: &mut Criterion) {
         let y = gaussian::<F>(n, D, 0.25, 2);
         let mut g = vec![F::zero(); n * D];
         group.throughput(Throughput::Elements(2 * n as u64));
-        let sliced = SlicedSort::new(P).expect("P > 0").seed(3);
+        let sliced = SlicedSort::new(P).expect("P > 0").with_seed(3);
         group.bench_with_input(BenchmarkId::new("sliced/value", n), &n, |b, _| {
             b.iter(|| black_box(sliced.mmd2(&x, &y).expect("valid")))
         });
@@ -61,7 +61,7 @@ fn flagship(c: &mut Criterion) {
     let x = gaussian::<f32>(n, d, 0.0, 1);
     let y = gaussian::<f32>(n, d, 0.5, 2);
     let mut g = vec![0.0f32; n * d];
-    let est = SlicedSort::new(p).expect("P > 0").seed(0);
+    let est = SlicedSort::new(p).expect("P > 0").with_seed(0);
     let mut group = c.benchmark_group("flagship");
     group.sample_size(10);
     group.throughput(Throughput::Elements((2 * n * p) as u64));

@@ -71,10 +71,10 @@ fn best_of<T>(runs: usize, mut f: impl FnMut() -> T) -> (f64, T) {
 fn sliced() {
     let (n, p, b, b_plain) = (10_000, 200, 1000, 20);
     let (x, y) = (gaussian(n, 0.0, 1), gaussian(n, 0.02, 2));
-    let est = SlicedSort::new(p).expect("P > 0").seed(3);
-    let test = PermutationTest::new(b).expect("B > 0").seed(4);
-    let (fast, res) = best_of(3, || test.run_sliced(&est, &x, &y, None).expect("valid"));
-    let small = PermutationTest::new(b_plain).expect("B > 0").seed(4);
+    let est = SlicedSort::new(p).expect("P > 0").with_seed(3);
+    let test = PermutationTest::new(b).expect("B > 0").with_seed(4);
+    let (fast, res) = best_of(3, || test.run_with_progress(&est, &x, &y, None).expect("valid"));
+    let small = PermutationTest::new(b_plain).expect("B > 0").with_seed(4);
     let (plain, plain_res) = best_of(1, || small.run_plain(&est, &x, &y, None).expect("valid"));
     let plain_scaled = plain * b as f64 / b_plain as f64;
     let max_diff = res
@@ -100,7 +100,7 @@ fn naive() {
     write_npy(&dir.join("x.npy"), &x);
     write_npy(&dir.join("y.npy"), &y);
     let est = Estimator::Naive(Naive::new(Riesz::energy().into()));
-    let test = PermutationTest::new(b).expect("B > 0").seed(7);
+    let test = PermutationTest::new(b).expect("B > 0").with_seed(7);
     let (secs, res) = best_of(3, || test.run(&est, &x, &y).expect("valid"));
     let one = n as f64 * n as f64 / (2 * n) as f64;
     println!(

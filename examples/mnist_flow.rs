@@ -123,13 +123,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         estimator.clone(),
         Momentum::new(o.step_size, o.momentum)?,
     )?
-    .seed(o.seed);
-    let summary = flow.run(Stop::steps(o.steps), &mut [&mut snaps, &mut watch])?;
+    .with_seed(o.seed);
+    let summary = flow.run(Stop::new(o.steps), &mut [&mut snaps, &mut watch])?;
     let last = flow.mmd2()?;
     rows.push((flow.steps_done(), last, summary.seconds));
     let per_step = summary.seconds / summary.steps as f64;
 
-    let end = exact(&flow.points()?, &target)?;
+    let end = exact(&flow.points(), &target)?;
     println!(
         "exact MMD² at the end:   {end:.6e} ({:.0}x smaller); {} steps in {:.1} s ({per_step:.3} s per step)",
         start / end,
@@ -138,14 +138,14 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     );
 
     // where a step's time goes, at the final particles (5 fresh draws)
-    let x = flow.points()?;
+    let x = flow.points();
     let mut g = vec![0f32; x.n() * d];
     let mut sum = Timings::default();
     let reps = 5;
     for k in 0..reps {
         let (_, t) = estimator
             .clone()
-            .seed(1000 + k)
+            .with_seed(1000 + k)
             .grad_profiled(&x, &target, &mut g)?;
         sum.directions += t.directions;
         sum.projection += t.projection;

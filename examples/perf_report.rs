@@ -93,14 +93,14 @@ fn run<F: Float>(a: &Args) {
     let y = Points::new(&ys, a.m, a.d).expect("valid data");
     let mut g: Vec<F> = vec![F::zero(); a.n * a.d];
     let mut runs: Vec<Timings> = Vec::new();
-    let mut base = SlicedSort::new(a.p).expect("P > 0").design(a.design);
+    let mut base = SlicedSort::new(a.p).expect("P > 0").with_design(a.design);
     if let Some(c) = a.chunk {
         base = base.chunk_size(c).expect("chunk > 0");
     }
     for rep in 0..a.repeats + 1 {
         // fresh directions per run, as in a flow step (the re-seeded clone
         // shares the working buffers of the runs before it)
-        let est = base.clone().seed(rep as u64);
+        let est = base.clone().with_seed(rep as u64);
         let t0 = Instant::now();
         let (v, t) = est.grad_profiled(&x, &y, &mut g).expect("valid input");
         let wall = t0.elapsed().as_secs_f64();

@@ -90,7 +90,7 @@ fn main() -> Result<(), sliced_mmd::MmdError> {
             &[10, 30]
         };
         for &p in slices {
-            let est = SlicedSort::new(p)?.seed(seed).kernel(kernel);
+            let est = SlicedSort::new(p)?.with_seed(seed).with_kernel(kernel);
             let (e, secs) = timed(&|| est.estimate(&x, &y, Statistic::V));
             row(
                 &format!("sliced, riesz r={r}, P={p}"),
@@ -101,7 +101,7 @@ fn main() -> Result<(), sliced_mmd::MmdError> {
         }
         if r == 1.0 {
             for design in [DirectionDesign::Orthogonal, DirectionDesign::Sobol] {
-                let est = SlicedSort::new(1000)?.seed(seed).design(design);
+                let est = SlicedSort::new(1000)?.with_seed(seed).with_design(design);
                 let (e, secs) = timed(&|| est.estimate(&x, &y, Statistic::V));
                 row(
                     &format!("sliced {design}, riesz r=1, P=1000"),
@@ -110,7 +110,7 @@ fn main() -> Result<(), sliced_mmd::MmdError> {
                     secs,
                 );
             }
-            let est = RandomFeatures::new(kernel, 1000)?.seed(seed);
+            let est = RandomFeatures::new(kernel, 1000)?.with_seed(seed);
             let (e, secs) = timed(&|| est.estimate(&x, &y, Statistic::V));
             row("features, riesz r=1, D=1000", e?, Some(exact.mmd2), secs);
         }
@@ -125,7 +125,7 @@ fn main() -> Result<(), sliced_mmd::MmdError> {
         None,
         secs,
     );
-    let est = RandomFeatures::new(gaussian, 1000)?.seed(seed);
+    let est = RandomFeatures::new(gaussian, 1000)?.with_seed(seed);
     let (e, secs) = timed(&|| est.estimate(&x, &y, Statistic::V));
     row("features, gaussian, D=1000", e?, Some(exact.mmd2), secs);
     let laplace = Laplace::new(sigma)?;
@@ -137,7 +137,7 @@ fn main() -> Result<(), sliced_mmd::MmdError> {
         None,
         secs,
     );
-    let est = RandomFeatures::new(laplace, 1000)?.seed(seed);
+    let est = RandomFeatures::new(laplace, 1000)?.with_seed(seed);
     let (e, secs) = timed(&|| est.estimate(&x, &y, Statistic::V));
     row("features, laplace, D=1000", e?, Some(exact.mmd2), secs);
 
@@ -151,7 +151,7 @@ fn main() -> Result<(), sliced_mmd::MmdError> {
     println!("{:<38} {:>11} {t_exact:>9.4}", "naive", "(exact)");
     for p in [10, 100, 1000, 10000] {
         let t = Instant::now();
-        let (_, g) = SlicedSort::new(p)?.seed(seed).grad(&x, &y)?;
+        let (_, g) = SlicedSort::new(p)?.with_seed(seed).grad(&x, &y)?;
         let secs = t.elapsed().as_secs_f64();
         let diff: Vec<f64> = g.iter().zip(&g_exact).map(|(a, b)| a - b).collect();
         println!(

@@ -70,8 +70,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .into_iter()
         .filter(|&n| n <= max)
         .collect();
-    let sliced = SlicedSort::new(100)?.seed(1);
-    let features = RandomFeatures::new(Gaussian::new(4.0)?, 1000)?.seed(1);
+    let sliced = SlicedSort::new(100)?.with_seed(1);
+    let features = RandomFeatures::new(Gaussian::new(4.0)?, 1000)?.with_seed(1);
     let naive = Naive::new(Riesz::energy());
     let mut rows: Vec<(usize, &str, f64)> = Vec::new();
     println!(

@@ -86,7 +86,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 let mut signed = Vec::new();
                 let r = repeats(d);
                 for seed in 0..r {
-                    let est = SlicedSort::new(p)?.seed(seed).design(design);
+                    let est = SlicedSort::new(p)?.with_seed(seed).with_design(design);
                     let (v, g) = est.grad(&x, &y)?;
                     ge += rel(&g, &g_exact);
                     ve += ((v - v_exact) / v_exact).abs();
@@ -122,7 +122,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 let r = repeats(d);
                 for seed in 0..r {
                     let (v, g) = RandomFeatures::new(kernel.clone(), big_d)?
-                        .seed(seed)
+                        .with_seed(seed)
                         .grad(&x, &y)?;
                     ge += rel(&g, g_ref);
                     ve += ((v - v_ref) / v_ref).abs();

@@ -164,7 +164,7 @@ fn mmd_json_sliced_matches_library() {
     assert_eq!(v["kernel"], "riesz");
     let want = SlicedSort::new(64)
         .unwrap()
-        .seed(5)
+        .with_seed(5)
         .estimate(&x, &y, Statistic::V)
         .unwrap();
     assert!(close(num(&v, "mmd2"), want.mmd2), "{v} vs {want:?}");
@@ -219,7 +219,7 @@ fn mmd_json_sliced_matches_library() {
     ]);
     let want = SlicedSort::new(16)
         .unwrap()
-        .kernel(Riesz::new(1.5).unwrap())
+        .with_kernel(Riesz::new(1.5).unwrap())
         .mmd2(&x, &y)
         .unwrap();
     assert!(close(num(&v, "mmd2"), want));
@@ -253,8 +253,8 @@ fn designs_and_features_match_library() {
         assert_eq!(v["directions"], word);
         let want = SlicedSort::new(40)
             .unwrap()
-            .seed(9)
-            .design(design)
+            .with_seed(9)
+            .with_design(design)
             .mmd2(&x, &y)
             .unwrap();
         assert!(close(num(&v, "mmd2"), want), "{word}: {v} vs {want}");
@@ -275,7 +275,7 @@ fn designs_and_features_match_library() {
     assert_eq!(v["features"].as_u64(), Some(300));
     let want = RandomFeatures::new(Riesz::energy(), 300)
         .unwrap()
-        .seed(2)
+        .with_seed(2)
         .estimate(&x, &y, Statistic::V)
         .unwrap();
     assert!(close(num(&v, "mmd2"), want.mmd2), "{v} vs {want:?}");
@@ -374,7 +374,7 @@ fn grad_writes_the_library_gradient() {
         "--seed",
         "9",
     ]);
-    let (want_v, want_g) = SlicedSort::new(32).unwrap().seed(9).grad(&x, &y).unwrap();
+    let (want_v, want_g) = SlicedSort::new(32).unwrap().with_seed(9).grad(&x, &y).unwrap();
     assert!(close(num(&v, "mmd2"), want_v));
     let g = read_points(&out).unwrap();
     for (a, b) in g.as_slice().iter().zip(&want_g) {

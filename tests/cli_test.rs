@@ -113,7 +113,7 @@ fn test_json_matches_library() {
                 "--alpha",
                 "0.2",
             ],
-            Estimator::SlicedSort(SlicedSort::new(40).unwrap().seed(3)),
+            Estimator::SlicedSort(SlicedSort::new(40).unwrap().with_seed(3)),
             Statistic::V,
         ),
     ];
@@ -123,7 +123,7 @@ fn test_json_matches_library() {
         let b = v["permutations"].as_u64().unwrap() as usize;
         let lib = PermutationTest::new(b)
             .unwrap()
-            .seed(seed)
+            .with_seed(seed)
             .statistic(stat)
             .run(&est, &x, &y)
             .unwrap();

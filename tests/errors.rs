@@ -32,7 +32,7 @@ fn estimators_f64() -> Vec<(&'static str, Box<dyn MmdEstimator<f64>>)> {
         ("sliced", Box::new(SlicedSort::new(5).unwrap())),
         (
             "sliced r=1.5",
-            Box::new(SlicedSort::new(3).unwrap().kernel(Riesz::new(1.5).unwrap())),
+            Box::new(SlicedSort::new(3).unwrap().with_kernel(Riesz::new(1.5).unwrap())),
         ),
         (
             "estimator enum",
@@ -223,15 +223,15 @@ fn invalid_bandwidth() {
 #[test]
 fn zero_slices_and_chunk() {
     let e = SlicedSort::new(0).unwrap_err();
-    assert_eq!(e, MmdError::InvalidSlices { slices: 0 });
+    assert_eq!(e, MmdError::InvalidCount { what: "number of slices", value: 0, min: 1 });
     says(&e, &["P = 0"]);
     assert_eq!(
         Directions::iid(0, 3, 1),
-        Err(MmdError::InvalidSlices { slices: 0 })
+        Err(MmdError::InvalidCount { what: "number of slices", value: 0, min: 1 })
     );
     assert_eq!(
         Directions::new(vec![], 0, 3),
-        Err(MmdError::InvalidSlices { slices: 0 })
+        Err(MmdError::InvalidCount { what: "number of slices", value: 0, min: 1 })
     );
     assert_eq!(Directions::iid(3, 0, 1), Err(MmdError::ZeroDimension));
     let e = SlicedSort::new(4).unwrap().chunk_size(0).unwrap_err();
@@ -253,7 +253,7 @@ fn directions_of_the_wrong_dimension() {
         directions_d: 3,
         data_d: 2,
     };
-    let sliced = SlicedSort::with_directions(dirs.clone());
+    let sliced = SlicedSort::from_directions(dirs.clone());
     assert_eq!(sliced.mmd2(&x, &x), Err(want.clone()));
     assert_eq!(sliced.grad(&x, &x), Err(want.clone()));
     assert_eq!(sliced.directions_for(2).unwrap_err(), want);

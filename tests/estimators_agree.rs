@@ -34,17 +34,16 @@ fn iid(p: usize, d: usize, seed: u64) -> Directions {
 /// the naive sliced kernel.
 fn sliced_dirs(case: Case, p: usize, seed: u64, r: f64, chunk: usize) -> (SlicedSort, Contract) {
     let dirs = iid(p, case.d, seed);
-    let est = SlicedSort::with_directions(dirs.clone())
-        .kernel(riesz(r))
-        .chunk_size(chunk)
-        .unwrap();
+    let est = SlicedSort::from_directions(dirs.clone())
+        .with_kernel(riesz(r))
+        .with_chunk_size(chunk);
     (est, Contract::sliced(case, dirs, r))
 }
 
 /// In d = 1 the exact energy distance is the baseline.
 fn sliced_one_dim(case: Case, p: usize, seed: u64) -> (SlicedSort, Contract) {
     assert_eq!(case.d, 1);
-    let est = SlicedSort::new(p).unwrap().seed(seed);
+    let est = SlicedSort::new(p).unwrap().with_seed(seed);
     let mut contract = Contract::exact(&Riesz::energy(), case).against(Naive::new(Riesz::energy()));
     contract.precision = common::Precision::Sliced {
         directions: iid(p, 1, seed),
@@ -99,14 +98,14 @@ estimator_contract! {
     sliced_iid_seed => {
         let c = gaussian_case(280, 60, 5, 13);
         let contract = Contract::sliced(c, iid(20, 5, 9), 1.0);
-        (SlicedSort::new(20).unwrap().seed(9), contract)
+        (SlicedSort::new(20).unwrap().with_seed(9), contract)
     };
     sliced_d1 => sliced_one_dim(gaussian_case(300, 250, 1, 14), 13, 3);
     sliced_d1_ties => sliced_one_dim(tied_case(280, 250, 1, 15), 5, 4);
     estimator_enum_sliced => {
         let c = gaussian_case(120, 130, 3, 16);
         let contract = Contract::sliced(c, iid(30, 3, 2), 1.0);
-        (Estimator::SlicedSort(SlicedSort::new(30).unwrap().seed(2)), contract)
+        (Estimator::SlicedSort(SlicedSort::new(30).unwrap().with_seed(2)), contract)
     };
 }
 
@@ -142,7 +141,7 @@ proptest! {
         let tol = sliced_agreement_tol(&case, &dirs, r, magnitude);
         prop_assume!(tol.is_some(), "near-tie of projections");
         let (vtol, gtol) = tol.unwrap();
-        let est = SlicedSort::with_directions(dirs).kernel(riesz(r)).chunk_size(chunk).unwrap();
+        let est = SlicedSort::from_directions(dirs).with_kernel(riesz(r)).with_chunk_size(chunk);
         let naive = Naive::new(kernel);
         let (px, py) = (case.px(), case.py());
         for stat in statistics(case.n, case.m) {
@@ -168,7 +167,7 @@ proptest! {
         p in 1usize..=9,
         seed in any::<u64>(),
     ) {
-        let est = SlicedSort::new(p).unwrap().seed(seed);
+        let est = SlicedSort::new(p).unwrap().with_seed(seed);
         let exact = Naive::new(Riesz::energy());
         let (px, py) = (case.px(), case.py());
         let s = kernel_magnitude(&Riesz::energy(), &case);
@@ -208,7 +207,7 @@ proptest! {
     ) {
         let n = split;
         let case = Case::new(vals[..n].to_vec(), vals[n..].to_vec(), n, vals.len() - n, 1);
-        let est = SlicedSort::new(p).unwrap().seed(seed);
+        let est = SlicedSort::new(p).unwrap().with_seed(seed);
         let (px, py) = (case.px(), case.py());
         let s = kernel_magnitude(&Riesz::energy(), &case);
         let exact = Naive::new(Riesz::energy());
@@ -259,7 +258,7 @@ fn f32_input_accumulates_in_f64() {
     let case = gaussian_case(25_000, 15_000, 1, 21);
     let (px, py) = (case.px(), case.py());
     let (x32, y32) = (px.cast::<f32>().unwrap(), py.cast::<f32>().unwrap());
-    let est = SlicedSort::new(4).unwrap().seed(1);
+    let est = SlicedSort::new(4).unwrap().with_seed(1);
     let a: f64 = est.mmd2(&px, &py).unwrap();
     let b = est.mmd2(&x32, &y32).unwrap();
     // V = 2 ∫ (F_μ - F_ν)² over a range of ~10: its terms add up to at most
@@ -300,7 +299,7 @@ fn sliced_self_distance_is_exactly_zero() {
         let x = Points::new(&case.x, n, d).unwrap();
         let doubled: Vec<f64> = case.x.iter().chain(&case.x).copied().collect();
         let y2 = Points::new(&doubled, 2 * n, d).unwrap();
-        let est = SlicedSort::new(17).unwrap().seed(3);
+        let est = SlicedSort::new(17).unwrap().with_seed(3);
         assert_eq!(est.mmd2(&x, &x).unwrap(), 0.0);
         let (v, g) = est.grad(&x, &x).unwrap();
         assert_eq!(v, 0.0);
@@ -313,7 +312,7 @@ fn sliced_self_distance_is_exactly_zero() {
         let dirs = iid(5, d, 1);
         let k = SlicedKernel::new(riesz(1.5), dirs.clone()).unwrap();
         let eps = pair_sum_error(&xx, kernel_magnitude(&k, &xx));
-        let est = SlicedSort::with_directions(dirs).kernel(riesz(1.5));
+        let est = SlicedSort::from_directions(dirs).with_kernel(riesz(1.5));
         assert!(est.mmd2(&x, &x).unwrap().abs() <= eps);
     }
 }
@@ -331,17 +330,17 @@ fn signed_zeros_tie() {
     assert_eq!(g, vec![0.0, 0.0]);
 }
 
-/// A seed names the directions: `new(P).seed(s)` is `with_directions`
+/// A seed names the directions: `new(P).with_seed(s)` is `with_directions`
 /// of `Directions::iid(P, d, s)`, bit for bit; `directions_for` says so.
 #[test]
 fn seed_names_the_directions() {
     let case = gaussian_case(40, 30, 4, 31);
     let (px, py) = (case.px(), case.py());
-    let a = SlicedSort::new(25).unwrap().seed(77);
+    let a = SlicedSort::new(25).unwrap().with_seed(77);
     assert_eq!(a.slices(), 25);
     let dirs = iid(25, 4, 77);
     assert_eq!(*a.directions_for(4).unwrap(), dirs);
-    let b = SlicedSort::with_directions(dirs);
+    let b = SlicedSort::from_directions(dirs);
     assert_eq!(b.slices(), 25);
     let (ea, eb) = (
         a.estimate(&px, &py, Statistic::U).unwrap(),
@@ -353,7 +352,7 @@ fn seed_names_the_directions() {
         bits(&b.grad(&px, &py).unwrap().1)
     );
     // another seed, other directions, another value
-    let c = SlicedSort::new(25).unwrap().seed(78);
+    let c = SlicedSort::new(25).unwrap().with_seed(78);
     assert_ne!(c.mmd2(&px, &py).unwrap(), ea.mmd2);
     // the default seed is 0
     let d0 = SlicedSort::new(25).unwrap();
@@ -373,7 +372,7 @@ fn seed_names_the_directions() {
 fn chunk_size_does_not_change_the_result() {
     let case = tied_case(70, 50, 3, 41);
     let (px, py) = (case.px(), case.py());
-    let base = SlicedSort::new(23).unwrap().seed(5);
+    let base = SlicedSort::new(23).unwrap().with_seed(5);
     let v0 = base.estimate(&px, &py, Statistic::V).unwrap();
     let (_, g0) = base.grad(&px, &py).unwrap();
     let c = sliced_mmd::special::slicing_constant(3, 1.0).unwrap();
@@ -386,7 +385,7 @@ fn chunk_size_does_not_change_the_result() {
     let vtol = 8.0 * gamma * zmax / c;
     let gtol = 2.0 * 23.0 * common::U64 * 4.0 / (70.0 * c);
     for chunk in [1, 2, 5, 22, 23, 24, 1000] {
-        let est = base.clone().chunk_size(chunk).unwrap();
+        let est = base.clone().with_chunk_size(chunk);
         let v = est.estimate(&px, &py, Statistic::V).unwrap();
         assert!(
             (v.mmd2 - v0.mmd2).abs() <= vtol,
@@ -428,20 +427,20 @@ fn iid_directions_are_prefix_stable_and_unit() {
 /// and random features for Gaussian and Laplace.
 #[test]
 fn auto_picks_the_documented_estimator() {
-    let sliced = SlicedSort::new(10).unwrap().seed(4);
+    let sliced = SlicedSort::new(10).unwrap().with_seed(4);
     let k: AnyKernel = Riesz::energy().into();
     match Estimator::auto(k.clone(), 5000, 5000, sliced.clone()).unwrap() {
         Estimator::Naive(n) => assert_eq!(n.kernel(), &k),
         other => panic!("{other:?}"),
     }
     match Estimator::auto(riesz(0.5).into(), 5000, 5001, sliced.clone()).unwrap() {
-        Estimator::SlicedSort(s) => assert_eq!(s, sliced.clone().kernel(riesz(0.5))),
+        Estimator::SlicedSort(s) => assert_eq!(s, sliced.clone().with_kernel(riesz(0.5))),
         other => panic!("{other:?}"),
     }
     let g: AnyKernel = Gaussian::new(1.0).unwrap().into();
     match Estimator::auto(g.clone(), 20000, 1, sliced).unwrap() {
         Estimator::Features(f) => {
-            assert_eq!(f, RandomFeatures::new(g, DEFAULT_FEATURES).unwrap().seed(4))
+            assert_eq!(f, RandomFeatures::new(g, DEFAULT_FEATURES).unwrap().with_seed(4))
         }
         other => panic!("{other:?}"),
     }
@@ -482,7 +481,7 @@ fn naive_closed_form() {
 fn profiled_matches_plain() {
     let case = gaussian_case(300, 250, 3, 51);
     let (px, py) = (case.px(), case.py());
-    let est = SlicedSort::new(70).unwrap().seed(8).chunk_size(16).unwrap();
+    let est = SlicedSort::new(70).unwrap().with_seed(8).with_chunk_size(16);
     let (e, t) = est.estimate_profiled(&px, &py, Statistic::U).unwrap();
     assert_eq!(e, est.estimate(&px, &py, Statistic::U).unwrap());
     assert!(t.directions + t.projection + t.sort <= t.total);
@@ -511,7 +510,7 @@ fn profiled_split_of_the_one_d_pass() {
     };
     let mut g = vec![0.0; 300 * 4];
     for design in [DirectionDesign::Iid, DirectionDesign::Hadamard] {
-        let est = SlicedSort::new(40).unwrap().seed(9).design(design);
+        let est = SlicedSort::new(40).unwrap().with_seed(9).with_design(design);
         check(
             est.grad_profiled(&px, &py, &mut g).unwrap().1,
             &format!("{design} gradient"),
@@ -519,7 +518,7 @@ fn profiled_split_of_the_one_d_pass() {
         let e = est.estimate_profiled(&px, &py, Statistic::U).unwrap();
         check(e.1, &format!("{design} value"));
     }
-    let est = SlicedSort::new(40).unwrap().kernel(riesz(1.5));
+    let est = SlicedSort::new(40).unwrap().with_kernel(riesz(1.5));
     let (_, t) = est.grad_profiled(&px, &py, &mut g).unwrap();
     assert_eq!(t.sort_cpu, Duration::ZERO);
     assert!(

@@ -286,7 +286,7 @@ proptest! {
     ) {
         prop_assume!(case.radius() > 0.0);
         let dirs = Directions::iid(p, case.d, seed).unwrap();
-        let est = SlicedSort::with_directions(dirs.clone()).kernel(Riesz::new(r).unwrap());
+        let est = SlicedSort::from_directions(dirs.clone()).with_kernel(Riesz::new(r).unwrap());
         let h_max = 1e-4;
         for i in 0..case.n {
             for kk in 0..case.d {

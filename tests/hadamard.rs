@@ -110,13 +110,12 @@ fn fast_and_explicit<F: Float>(n: usize, m: usize, d: usize, p: usize, r: f64, t
     let kernel = Riesz::new(r).unwrap();
     let fast = SlicedSort::new(p)
         .unwrap()
-        .seed(3)
-        .design(DirectionDesign::Hadamard)
-        .kernel(kernel);
-    let explicit = SlicedSort::with_directions(Directions::hadamard(p, d, 3).unwrap())
-        .kernel(kernel)
-        .chunk_size(6)
-        .unwrap();
+        .with_seed(3)
+        .with_design(DirectionDesign::Hadamard)
+        .with_kernel(kernel);
+    let explicit = SlicedSort::from_directions(Directions::hadamard(p, d, 3).unwrap())
+        .with_kernel(kernel)
+        .with_chunk_size(6);
     let what = format!("n={n} m={m} d={d} p={p} r={r}");
     for stat in [Statistic::V, Statistic::U] {
         let a = fast.estimate(&x, &y, stat).unwrap().mmd2;
@@ -164,8 +163,8 @@ fn fast_path_has_the_same_bits_at_any_thread_count() {
     );
     let est = SlicedSort::new(p)
         .unwrap()
-        .seed(4)
-        .design(DirectionDesign::Hadamard);
+        .with_seed(4)
+        .with_design(DirectionDesign::Hadamard);
     let run = |t| common::with_threads(t, || est.grad(&x, &y).unwrap());
     let (v1, g1) = run(1);
     let (v2, g2) = run(2);
@@ -220,8 +219,8 @@ fn cli_accepts_hadamard_directions() {
     );
     let want = SlicedSort::new(20)
         .unwrap()
-        .seed(9)
-        .design(DirectionDesign::Hadamard)
+        .with_seed(9)
+        .with_design(DirectionDesign::Hadamard)
         .mmd2(&x, &y)
         .unwrap();
     let got = v["mmd2"].as_f64().unwrap();

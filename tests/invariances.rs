@@ -205,7 +205,7 @@ proptest! {
         let eps = pair_sum_error(&xx, magnitude(&xx, r));
         let v = stat(&xx, r, Statistic::V);
         prop_assert!(v.abs() <= eps, "V(X, X) = {:e}", v);
-        let sliced = SlicedSort::new(p).unwrap().seed(seed);
+        let sliced = SlicedSort::new(p).unwrap().with_seed(seed);
         prop_assert_eq!(sliced.mmd2(&xx.px(), &xx.py()).unwrap(), 0.0);
     }
 
@@ -222,7 +222,7 @@ proptest! {
         p in 1usize..10,
         seed in any::<u64>(),
     ) {
-        let est = SlicedSort::new(p).unwrap().seed(seed);
+        let est = SlicedSort::new(p).unwrap().with_seed(seed);
         let (px, py) = (case.px(), case.py());
         let v = est.mmd2(&px, &py).unwrap();
         prop_assert!(v >= 0.0);

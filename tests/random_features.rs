@@ -68,9 +68,8 @@ fn fourier_estimate_is_the_mmd_of_the_feature_kernel() {
     for k in kernels() {
         let rf = RandomFeatures::new(k.clone(), 50)
             .unwrap()
-            .seed(4)
-            .chunk_size(16)
-            .unwrap();
+            .with_seed(4)
+            .with_chunk_size(16);
         let w = rf.frequencies(c.d).unwrap();
         let naive = Naive::new(FeatureKernel { w, d: c.d });
         for stat in [Statistic::V, Statistic::U] {
@@ -96,7 +95,7 @@ fn reproducible_and_thread_independent() {
     let mut all = kernels();
     all.push(Riesz::energy().into());
     for k in all {
-        let rf = RandomFeatures::new(k.clone(), 70).unwrap().seed(9);
+        let rf = RandomFeatures::new(k.clone(), 70).unwrap().with_seed(9);
         let run = |rf: &RandomFeatures, t| {
             common::with_threads(t, || {
                 let e = rf.estimate(&c.px(), &c.py(), Statistic::U).unwrap();
@@ -113,7 +112,7 @@ fn reproducible_and_thread_independent() {
         assert_eq!(one, run(&rf, 3), "{k:?}");
         // another chunking: the same features, sums in another order (the
         // gradient is summed over chunks), so equal to rounding
-        let other = run(&rf.clone().chunk_size(7).unwrap(), 2);
+        let other = run(&rf.clone().with_chunk_size(7), 2);
         let close = |a: u64, b: u64| (f64::from_bits(a) - f64::from_bits(b)).abs() < 1e-13;
         assert!(close(one.0, other.0) && close(one.2, other.2), "{k:?}");
         let gmax = one
@@ -126,7 +125,7 @@ fn reproducible_and_thread_independent() {
                 "{k:?}"
             );
         }
-        assert_ne!(one.0, run(&rf.clone().seed(10), 1).0, "{k:?}");
+        assert_ne!(one.0, run(&rf.clone().with_seed(10), 1).0, "{k:?}");
         // grad returns the V estimate
         let v = rf.mmd2(&c.px(), &c.py()).unwrap();
         assert_eq!(v.to_bits(), one.2, "{k:?}");
@@ -142,8 +141,8 @@ fn reproducible_and_thread_independent() {
 #[test]
 fn energy_gradient_is_the_sliced_gradient_of_its_directions() {
     let c = gaussian_case(30, 20, 5, 3);
-    let rf = RandomFeatures::new(Riesz::energy(), 40).unwrap().seed(2);
-    let sliced = SlicedSort::with_directions(Directions::iid(40, 5, 2).unwrap());
+    let rf = RandomFeatures::new(Riesz::energy(), 40).unwrap().with_seed(2);
+    let sliced = SlicedSort::from_directions(Directions::iid(40, 5, 2).unwrap());
     let (_, a) = rf.grad(&c.px(), &c.py()).unwrap();
     let (_, b) = sliced.grad(&c.px(), &c.py()).unwrap();
     assert_eq!(common::bits(&a), common::bits(&b));
@@ -157,7 +156,7 @@ fn check_unbiased(c: &Case, k: AnyKernel, features: usize, seeds: std::ops::Rang
     for stat in [Statistic::V, Statistic::U] {
         let exact = naive.estimate(&c.px(), &c.py(), stat).unwrap().mmd2;
         for seed in seeds.clone() {
-            let rf = RandomFeatures::new(k.clone(), features).unwrap().seed(seed);
+            let rf = RandomFeatures::new(k.clone(), features).unwrap().with_seed(seed);
             let e = rf.estimate(&c.px(), &c.py(), stat).unwrap();
             let se = e.std_error.unwrap();
             assert!(
@@ -199,7 +198,7 @@ fn values_agree_with_naive_over_many_seeds() {
         for seed in 100..120 {
             let e = RandomFeatures::new(k.clone(), 1000)
                 .unwrap()
-                .seed(seed)
+                .with_seed(seed)
                 .estimate(&c.px(), &c.py(), Statistic::V)
                 .unwrap();
             sum += e.mmd2;
@@ -223,7 +222,7 @@ fn check_gradient_unbiased(c: &Case, k: AnyKernel, features: usize, seeds: u64) 
         .map(|s| {
             RandomFeatures::new(k.clone(), features)
                 .unwrap()
-                .seed(s)
+                .with_seed(s)
                 .grad(&c.px(), &c.py())
                 .unwrap()
                 .1
@@ -261,7 +260,7 @@ fn laplace_frequencies_have_the_laplace_characteristic_function() {
     let (d, sigma, big_d) = (5, 0.7, 20000);
     let rf = RandomFeatures::new(Laplace::new(sigma).unwrap(), big_d)
         .unwrap()
-        .seed(1);
+        .with_seed(1);
     let w = rf.frequencies(d).unwrap();
     for z in [
         [0.3, 0.0, 0.0, 0.0, 0.0],
@@ -314,7 +313,7 @@ fn invalid_configurations_are_errors() {
 
 #[test]
 fn auto_uses_features_for_smooth_kernels_on_large_samples() {
-    let sliced = SlicedSort::new(10).unwrap().seed(4);
+    let sliced = SlicedSort::new(10).unwrap().with_seed(4);
     let k: AnyKernel = Gaussian::new(1.0).unwrap().into();
     match Estimator::auto(k.clone(), 20000, 1, sliced.clone()).unwrap() {
         Estimator::Features(f) => {
@@ -322,7 +321,7 @@ fn auto_uses_features_for_smooth_kernels_on_large_samples() {
                 f,
                 RandomFeatures::new(k.clone(), sliced_mmd::estimator::DEFAULT_FEATURES)
                     .unwrap()
-                    .seed(4)
+                    .with_seed(4)
             );
             assert_eq!(
                 MmdEstimator::<f64>::name(&Estimator::Features(f)),

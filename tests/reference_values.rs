@@ -74,7 +74,7 @@ fn sliced_in_one_dimension_matches_dcor_and_scipy() {
     let ys = make(m, 1, f64::cos, 2.0, 0.5);
     let x = Points::from_1d(&xs).unwrap();
     let y = Points::from_1d(&ys).unwrap();
-    let est = SlicedSort::new(3).unwrap().seed(11);
+    let est = SlicedSort::new(3).unwrap().with_seed(11);
     let v = est.estimate(&x, &y, Statistic::V).unwrap().mmd2;
     let u = est.estimate(&x, &y, Statistic::U).unwrap().mmd2;
     let (_, _, _, _, want_v, want_u) = DCOR[3];

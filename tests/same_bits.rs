@@ -23,7 +23,7 @@ fn run<F: Float>(threads: usize, n: usize, m: usize, d: usize, p: usize) -> (f64
     let x = Points::new(&xs, n, d).unwrap();
     let y = Points::new(&ys, m, d).unwrap();
     common::with_threads(threads, || {
-        let est = SlicedSort::new(p).unwrap().seed(11);
+        let est = SlicedSort::new(p).unwrap().with_seed(11);
         let u = est.estimate(&x, &y, Statistic::U).unwrap().mmd2;
         let (v, g) = est.grad(&x, &y).unwrap();
         (u, v, g)
@@ -68,7 +68,7 @@ fn eval<F: Float>(est: &SlicedSort, n: usize, m: usize, d: usize) -> (f64, f64, 
 fn kept_buffers_do_not_change_results() {
     use sliced_mmd::DirectionDesign;
     for design in [DirectionDesign::Iid, DirectionDesign::Hadamard] {
-        let est = SlicedSort::new(40).unwrap().seed(5).design(design);
+        let est = SlicedSort::new(40).unwrap().with_seed(5).with_design(design);
         let shapes = [
             (700, 900, 12),
             (300, 200, 5),
@@ -76,7 +76,7 @@ fn kept_buffers_do_not_change_results() {
             (300, 200, 5),
         ];
         for &(n, m, d) in &shapes {
-            let fresh = SlicedSort::new(40).unwrap().seed(5).design(design);
+            let fresh = SlicedSort::new(40).unwrap().with_seed(5).with_design(design);
             let want32 = eval::<f32>(&fresh, n, m, d);
             let want64 = eval::<f64>(&fresh.clone(), n, m, d);
             let got32 = eval::<f32>(&est, n, m, d);

@@ -93,7 +93,7 @@ fn sliced_sort_is_homogeneous_at_extreme_scales() {
     let (n, m, d) = (50, 35, 4);
     let (xs, ys) = (sample(n, d, 5), sample(m, d, 6));
     let dirs = Directions::iid(20, d, 9).unwrap();
-    let est = SlicedSort::with_directions(dirs);
+    let est = SlicedSort::from_directions(dirs);
     let base = est
         .mmd2(
             &Points::new(&xs, n, d).unwrap(),

@@ -17,7 +17,7 @@ fn squared_errors(p: usize, seeds: std::ops::Range<u64>) -> Vec<f64> {
         .map(|s| {
             let (_, g) = SlicedSort::new(p)
                 .unwrap()
-                .seed(s)
+                .with_seed(s)
                 .grad(&c.px(), &c.py())
                 .unwrap();
             g.iter()

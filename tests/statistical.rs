@@ -40,7 +40,7 @@ fn check(case: &common::Case, r: f64, p: usize, seed: u64) {
     let (px, py) = (case.px(), case.py());
     let kernel = Riesz::new(r).unwrap();
     let exact = Naive::new(kernel);
-    let sliced = SlicedSort::new(p).unwrap().seed(seed).kernel(kernel);
+    let sliced = SlicedSort::new(p).unwrap().with_seed(seed).with_kernel(kernel);
     for stat in [Statistic::V, Statistic::U] {
         let e = sliced.estimate(&px, &py, stat).unwrap();
         let x = exact.estimate(&px, &py, stat).unwrap().mmd2;
@@ -95,7 +95,7 @@ fn std_error_shrinks_like_root_p() {
     let se = |p: usize| {
         SlicedSort::new(p)
             .unwrap()
-            .seed(5)
+            .with_seed(5)
             .estimate(&px, &py, Statistic::V)
             .unwrap()
             .std_error
@@ -156,8 +156,8 @@ fn std_error_is_calibrated() {
             .map(|s| {
                 let e = SlicedSort::new(p)
                     .unwrap()
-                    .seed(1000 + s)
-                    .kernel(kernel)
+                    .with_seed(1000 + s)
+                    .with_kernel(kernel)
                     .estimate(&px, &py, Statistic::V)
                     .unwrap();
                 (e.mmd2, e.std_error.unwrap().powi(2))

@@ -197,7 +197,7 @@ fn sliced_sort_estimates_per_seed() {
     );
     for g in &GOLDEN {
         let s = g.seed;
-        let est = SlicedSort::new(50).unwrap().seed(s);
+        let est = SlicedSort::new(50).unwrap().with_seed(s);
         let v = est.estimate(&px, &py, Statistic::V).unwrap();
         let u = est.estimate(&px, &py, Statistic::U).unwrap();
         close(&format!("seed {s} V"), v.mmd2, g.v, 0.0, 1e-13);
@@ -227,8 +227,8 @@ fn sliced_sort_estimates_per_seed() {
         close(&format!("seed {s} V f32"), v32, g.v32, 0.0, 1e-6);
         let r15 = SlicedSort::new(20)
             .unwrap()
-            .seed(s)
-            .kernel(Riesz::new(1.5).unwrap())
+            .with_seed(s)
+            .with_kernel(Riesz::new(1.5).unwrap())
             .estimate(&px, &py, Statistic::V)
             .unwrap();
         close(&format!("seed {s} r = 1.5"), r15.mmd2, g.r15, 0.0, 1e-13);

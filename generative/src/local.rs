@@ -24,7 +24,7 @@ use crate::images::{patch_directions, ImageShape};
 /// use smmd_generative::images::ImageShape;
 /// use smmd_generative::local::PatchSliced;
 /// let shape = ImageShape { channels: 1, height: 4, width: 4 };
-/// let est = PatchSliced::new(shape, 20, 30, 2)?.seed(7);
+/// let est = PatchSliced::new(shape, 20, 30, 2)?.with_seed(7);
 /// let x = vec![0.25f64; 3 * 16];
 /// let y: Vec<f64> = (0..2 * 16).map(|i| (i % 5) as f64 / 5.0).collect();
 /// let (v, g) = est.grad(&Points::new(&x, 3, 16)?, &Points::new(&y, 2, 16)?)?;
@@ -99,13 +99,13 @@ impl PatchSliced {
             )?);
         }
         let dirs = Directions::new(data, self.full + self.local, d)?;
-        Ok(SlicedSort::with_directions(dirs))
+        Ok(SlicedSort::from_directions(dirs))
     }
 }
 
 impl Reseed for PatchSliced {
     fn reseeded(&self, seed: u64) -> Self {
-        self.clone().seed(seed)
+        self.clone().with_seed(seed)
     }
 }
 

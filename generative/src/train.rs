@@ -282,8 +282,8 @@ where
         est,
         Momentum::new(cfg.step_size, cfg.momentum)?,
     )?
-    .seed(seed);
-    flow.run(Stop::steps(steps), &mut [])?;
+    .with_seed(seed);
+    flow.run(Stop::new(steps), &mut [])?;
     Ok(flow.into_particles())
 }
 
@@ -389,7 +389,7 @@ pub fn train(
         nets.push(Vec::new());
         let target = Points::new(&target_values, data.n, d)?;
         let monitor =
-            SlicedSort::new(config.slices.max(100))?.seed(mix(config.seed, 0xfeed, s as u64));
+            SlicedSort::new(config.slices.max(100))?.with_seed(mix(config.seed, 0xfeed, s as u64));
         let mut mmd_start = monitor.mmd2(&Points::new(&x, n, d)?, &target)?;
         let shape = NetShape {
             dim: d,

@@ -296,15 +296,15 @@ fn build_estimator(
 ) -> sliced_mmd::Result<Estimator> {
     let sliced = || -> sliced_mmd::Result<SlicedSort> {
         Ok(SlicedSort::new(c.slices)?
-            .seed(seed)
-            .design(design(c.directions)))
+            .with_seed(seed)
+            .with_design(design(c.directions)))
     };
     let features = c.features.unwrap_or(DEFAULT_FEATURES);
     let est = match c.estimator {
         EstimatorName::Naive => Ok(Estimator::Naive(Naive::new(kernel.clone()))),
-        EstimatorName::Sliced => Ok(Estimator::SlicedSort(sliced()?.kernel(Riesz::new(c.r)?))),
+        EstimatorName::Sliced => Ok(Estimator::SlicedSort(sliced()?.with_kernel(Riesz::new(c.r)?))),
         EstimatorName::Features => Ok(Estimator::Features(
-            RandomFeatures::new(kernel.clone(), features)?.seed(seed),
+            RandomFeatures::new(kernel.clone(), features)?.with_seed(seed),
         )),
         EstimatorName::Auto => {
             Estimator::auto_with_features(kernel.clone(), n, m, sliced()?, features)
@@ -402,7 +402,7 @@ fn run_test(t: &TestArgs) -> CliResult<()> {
     };
     let test = PermutationTest::new(t.permutations)
         .map_err(|e| e.to_string())?
-        .seed(c.seed)
+        .with_seed(c.seed)
         .statistic(stat);
     let alpha = check_alpha(t.alpha).map_err(|e| e.to_string())?;
     let x = read_points(&c.x).map_err(|e| e.to_string())?;

@@ -185,9 +185,9 @@ fn flow_in<F: Float>(
     };
     let sliced = SlicedSort::new(a.slices)
         .map_err(|e| e.to_string())?
-        .design(design(a.directions));
+        .with_design(design(a.directions));
     // MMD² at the start and the end: exact while (N+M)² <= 1e8, else sliced
-    let measure = Estimator::auto(Riesz::energy().into(), n, m, sliced.clone().seed(a.seed))
+    let measure = Estimator::auto(Riesz::energy().into(), n, m, sliced.clone().with_seed(a.seed))
         .map_err(|e| e.to_string())?;
     let measure_name = MmdEstimator::<F>::name(&measure);
     let mmd2_of = |x: &[F]| -> CliResult<f64> {
@@ -217,8 +217,8 @@ fn flow_in<F: Float>(
     };
     let mut flow = Flow::new(start, d, target, sliced, optimizer)
         .map_err(|e| e.to_string())?
-        .seed(a.seed);
-    let run = flow.run(Stop::steps(a.steps), &mut [&mut snaps, &mut watch]);
+        .with_seed(a.seed);
+    let run = flow.run(Stop::new(a.steps), &mut [&mut snaps, &mut watch]);
     bar.finish();
     let summary = run.map_err(|e| e.to_string())?;
     let last = flow.mmd2().map_err(|e| e.to_string())?;
