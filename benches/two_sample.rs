@@ -22,7 +22,7 @@ use std::time::Instant;
 use rand::SeedableRng;
 use rand_distr::{Distribution, StandardNormal};
 use sliced_mmd::two_sample::PermutationTest;
-use sliced_mmd::{Estimator, Naive, Points, Riesz, SlicedSort};
+use sliced_mmd::{Estimator, Naive, Points, Riesz, SlicedSort, Statistic};
 
 const D: usize = 16;
 
@@ -73,9 +73,9 @@ fn sliced() {
     let (x, y) = (gaussian(n, 0.0, 1), gaussian(n, 0.02, 2));
     let est = SlicedSort::new(p).expect("P > 0").with_seed(3);
     let test = PermutationTest::new(b).expect("B > 0").with_seed(4);
-    let (fast, res) = best_of(3, || test.run_with_progress(&est, &x, &y, None).expect("valid"));
+    let (fast, res) = best_of(3, || test.run(&est, &x, &y, Statistic::V).expect("valid"));
     let small = PermutationTest::new(b_plain).expect("B > 0").with_seed(4);
-    let (plain, plain_res) = best_of(1, || small.run_plain(&est, &x, &y, None).expect("valid"));
+    let (plain, plain_res) = best_of(1, || small.run_plain(&est, &x, &y, Statistic::V, None).expect("valid"));
     let plain_scaled = plain * b as f64 / b_plain as f64;
     let max_diff = res
         .null
@@ -101,7 +101,7 @@ fn naive() {
     write_npy(&dir.join("y.npy"), &y);
     let est = Estimator::Naive(Naive::new(Riesz::energy().into()));
     let test = PermutationTest::new(b).expect("B > 0").with_seed(7);
-    let (secs, res) = best_of(3, || test.run(&est, &x, &y).expect("valid"));
+    let (secs, res) = best_of(3, || test.run(&est, &x, &y, Statistic::V).expect("valid"));
     let one = n as f64 * n as f64 / (2 * n) as f64;
     println!(
         "two_sample/naive N=M={n} d={D} B={b} threads={}: {secs:.3} s ({:?}); V = {:.10e}, dcor statistic N M/(N+M) V = {:.10e}, p = {}; data in {}",

@@ -98,7 +98,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut states = vec![0, 20, 50, 100, 200, 500, 1000];
     states.retain(|&s| s < o.steps);
     states.push(o.steps);
-    let mut snaps = Snapshots::<f32>::at(&states).first(10);
+    let mut snaps = Snapshots::<f32>::at(&states).with_max_rows(10);
     let mut rows: Vec<(usize, f64, f64)> = Vec::new();
     let report_every = (o.steps / 20).max(1);
     let mut watch = |s: &FlowState<'_, f32>| -> sliced_mmd::Result<()> {
@@ -117,8 +117,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     };
     let estimator = SlicedSort::new(o.slices)?;
     let mut flow = Flow::new(
-        x0,
-        d,
+        Points::from_vec(x0, o.particles, d)?,
         &target,
         estimator.clone(),
         Momentum::new(o.step_size, o.momentum)?,

@@ -95,7 +95,7 @@ fn run<F: Float>(a: &Args) {
     let mut runs: Vec<Timings> = Vec::new();
     let mut base = SlicedSort::new(a.p).expect("P > 0").with_design(a.design);
     if let Some(c) = a.chunk {
-        base = base.chunk_size(c).expect("chunk > 0");
+        base = base.with_chunk_size(c);
     }
     for rep in 0..a.repeats + 1 {
         // fresh directions per run, as in a flow step (the re-seeded clone

@@ -46,10 +46,41 @@
 //!   to choose the thread count).
 //! * Bad input returns an [`MmdError`]; the library does not panic on user data.
 //!
+//! ## How the API is shaped
+//!
+//! One set of rules holds for every public type, so a user learns it once:
+//!
+//! * **Required arguments go to `new`**, which checks them and returns
+//!   `Result` when one can be invalid ([`SlicedSort::new`]`(slices)`,
+//!   [`PermutationTest::new`]`(permutations)`, [`Riesz::new`]`(r)`), and the
+//!   value itself when none can ([`Naive::new`], [`SlicedKernel::new`]).
+//!   Where a type can be built from other inputs, a named constructor sits
+//!   beside `new`: `from_*` for a conversion ([`SlicedSort::from_directions`],
+//!   [`Points::from_vec`]), a plain noun for a ready-made choice
+//!   ([`Riesz::energy`], [`Directions::iid`], [`Snapshots::at`]).
+//! * **Optional settings are `with_*` setters**: `#[must_use]`, taking and
+//!   returning the value, never failing. A setting that can be out of range
+//!   (a chunk size of 0, a memory budget of 0, Adam's `β`) is checked by
+//!   the method that runs the computation (`estimate`, `grad_into`, `run`,
+//!   `step`), which returns the same typed error a constructor would.
+//! * **Getters are bare nouns** (`slices()`, `seed()`, `kernel()`), never
+//!   `get_*` and never setters.
+//! * **What varies per call is an argument, not a setting**: the
+//!   [`Statistic`] (V or U) of [`MmdEstimator::estimate`] and of
+//!   [`PermutationTest::run`].
+//! * **Capabilities are queries on the trait**, not type tests:
+//!   [`MmdEstimator::has_gradient`], [`MmdEstimator::shortcut`] (what a
+//!   permutation test may reuse), [`Reseed`] (what a flow re-draws).
+//! * **A function that cannot fail does not return `Result`**; one that can
+//!   documents each error under `# Errors`. Errors are [`MmdError`]
+//!   variants, one per kind of mistake, carrying the offending value.
+//! * Work that takes long reports progress through an optional callback;
+//!   the library never prints.
+//!
 //! ## Example
 //!
 //! ```
-//! use sliced_mmd::{MmdEstimator, Naive, Points, Riesz, SlicedSort};
+//! use sliced_mmd::{MmdEstimator, Naive, Points, Riesz, SlicedSort, Statistic};
 //!
 //! // two samples of 200 points in R^3, rows are points
 //! let x: Vec<f64> = (0..600).map(|i| ((i * 37) % 101) as f64 / 101.0).collect();
@@ -57,7 +88,7 @@
 //! let (x, y) = (Points::new(&x, 200, 3)?, Points::new(&y, 200, 3)?);
 //!
 //! let exact = Naive::new(Riesz::energy()).mmd2(&x, &y)?;
-//! let sliced = SlicedSort::new(2000)?.seed(1).estimate(&x, &y, Default::default())?;
+//! let sliced = SlicedSort::new(2000)?.with_seed(1).estimate(&x, &y, Statistic::V)?;
 //! let se = sliced.std_error.unwrap();
 //! assert!((sliced.mmd2 - exact).abs() < 5.0 * se);
 //!
@@ -111,3 +142,11 @@ pub use two_sample::{PermutationTest, TestPath, TestResult};
 #[cfg(doctest)]
 #[doc = include_str!("../README.md")]
 pub struct ReadmeDoctests;
+
+#[cfg(doctest)]
+#[doc = include_str!("../docs/flows.md")]
+pub struct FlowsDoctests;
+
+#[cfg(doctest)]
+#[doc = include_str!("../docs/two-sample.md")]
+pub struct TwoSampleDoctests;

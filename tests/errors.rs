@@ -234,15 +234,22 @@ fn zero_slices_and_chunk() {
         Err(MmdError::InvalidCount { what: "number of slices", value: 0, min: 1 })
     );
     assert_eq!(Directions::iid(3, 0, 1), Err(MmdError::ZeroDimension));
-    let e = SlicedSort::new(4).unwrap().chunk_size(0).unwrap_err();
+    // setters never fail: a chunk size of 0 is reported when the estimator runs
+    let x = Points::from_1d(&[0.0f64, 1.0]).unwrap();
+    let e = SlicedSort::new(4)
+        .unwrap()
+        .with_chunk_size(0)
+        .mmd2(&x, &x)
+        .unwrap_err();
     assert_eq!(
         e,
-        MmdError::InvalidSize {
+        MmdError::InvalidCount {
             what: "chunk size",
-            value: 0
+            value: 0,
+            min: 1
         }
     );
-    says(&e, &["chunk size = 0"]);
+    says(&e, &["chunk size = 0", "at least 1"]);
 }
 
 #[test]
@@ -257,7 +264,7 @@ fn directions_of_the_wrong_dimension() {
     assert_eq!(sliced.mmd2(&x, &x), Err(want.clone()));
     assert_eq!(sliced.grad(&x, &x), Err(want.clone()));
     assert_eq!(sliced.directions_for(2).unwrap_err(), want);
-    let naive = Naive::new(SlicedKernel::new(Riesz::energy(), dirs).unwrap());
+    let naive = Naive::new(SlicedKernel::new(Riesz::energy(), dirs));
     assert_eq!(naive.mmd2(&x, &x), Err(want.clone()));
     assert_eq!(naive.grad(&x, &x), Err(want.clone()));
     says(&want, &["dimension 3", "d = 2"]);
@@ -426,7 +433,7 @@ fn auto_refuses_zero_features() {
         0,
     )
     .unwrap_err();
-    assert!(matches!(e, MmdError::InvalidSize { value: 0, .. }), "{e:?}");
+    assert!(matches!(e, MmdError::InvalidCount { value: 0, .. }), "{e:?}");
     says(&e, &["features", "0"]);
     // below the limit the exact estimator needs no features
     assert!(Estimator::auto_with_features(

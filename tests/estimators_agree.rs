@@ -77,7 +77,7 @@ estimator_contract! {
         (Naive::new(k), Contract::exact(&k, tied_case(130, 90, 2, 5)))
     };
     naive_sliced_kernel => {
-        let k = SlicedKernel::new(Riesz::energy(), iid(16, 3, 3)).unwrap();
+        let k = SlicedKernel::new(Riesz::energy(), iid(16, 3, 3));
         let c = Contract::exact(&k, gaussian_case(100, 80, 3, 6));
         (Naive::new(k), c)
     };
@@ -136,7 +136,7 @@ proptest! {
         r in prop_oneof![Just(1.0), Just(0.5), Just(1.5)],
     ) {
         let dirs = iid(p, case.d, seed);
-        let kernel = SlicedKernel::new(riesz(r), dirs.clone()).unwrap();
+        let kernel = SlicedKernel::new(riesz(r), dirs.clone());
         let magnitude = kernel_magnitude(&kernel, &case);
         let tol = sliced_agreement_tol(&case, &dirs, r, magnitude);
         prop_assume!(tol.is_some(), "near-tie of projections");
@@ -310,7 +310,7 @@ fn sliced_self_distance_is_exactly_zero() {
 
         let xx = Case::new(case.x.clone(), case.x.clone(), n, n, d);
         let dirs = iid(5, d, 1);
-        let k = SlicedKernel::new(riesz(1.5), dirs.clone()).unwrap();
+        let k = SlicedKernel::new(riesz(1.5), dirs.clone());
         let eps = pair_sum_error(&xx, kernel_magnitude(&k, &xx));
         let est = SlicedSort::from_directions(dirs).with_kernel(riesz(1.5));
         assert!(est.mmd2(&x, &x).unwrap().abs() <= eps);
@@ -429,16 +429,16 @@ fn iid_directions_are_prefix_stable_and_unit() {
 fn auto_picks_the_documented_estimator() {
     let sliced = SlicedSort::new(10).unwrap().with_seed(4);
     let k: AnyKernel = Riesz::energy().into();
-    match Estimator::auto(k.clone(), 5000, 5000, sliced.clone()).unwrap() {
+    match Estimator::auto(k.clone(), 5000, 5000, sliced.clone()) {
         Estimator::Naive(n) => assert_eq!(n.kernel(), &k),
         other => panic!("{other:?}"),
     }
-    match Estimator::auto(riesz(0.5).into(), 5000, 5001, sliced.clone()).unwrap() {
+    match Estimator::auto(riesz(0.5).into(), 5000, 5001, sliced.clone()) {
         Estimator::SlicedSort(s) => assert_eq!(s, sliced.clone().with_kernel(riesz(0.5))),
         other => panic!("{other:?}"),
     }
     let g: AnyKernel = Gaussian::new(1.0).unwrap().into();
-    match Estimator::auto(g.clone(), 20000, 1, sliced).unwrap() {
+    match Estimator::auto(g.clone(), 20000, 1, sliced) {
         Estimator::Features(f) => {
             assert_eq!(f, RandomFeatures::new(g, DEFAULT_FEATURES).unwrap().with_seed(4))
         }

@@ -247,7 +247,7 @@ proptest! {
         seed in any::<u64>(),
     ) {
         let dirs = Directions::iid(p, case.d, seed).unwrap();
-        let k = SlicedKernel::new(Riesz::new(r).unwrap(), dirs.clone()).unwrap();
+        let k = SlicedKernel::new(Riesz::new(r).unwrap(), dirs.clone());
         let h_max = 1e-3;
         for i in 0..case.n {
             for kk in 0..case.d {
@@ -297,7 +297,7 @@ proptest! {
         let big_r = case.radius() + h_max;
         let delta = (case.d as f64 + 1.0) * U64 * big_r;
         let lip = 8.0 * r * delta * (2.0 * big_r).powf(r - 1.0);
-        let k = SlicedKernel::new(Riesz::new(r).unwrap(), dirs.clone()).unwrap();
+        let k = SlicedKernel::new(Riesz::new(r).unwrap(), dirs.clone());
         let sums = pair_sum_error(&case, 1.01 * kernel_magnitude(&k, &case));
         let eps = lip / c + sums;
         let gmag: Vec<f64> = sliced_grad_magnitude(&case, &dirs, r)

@@ -285,9 +285,10 @@ fn laplace_frequencies_have_the_laplace_characteristic_function() {
 fn invalid_configurations_are_errors() {
     assert_eq!(
         RandomFeatures::new(Gaussian::new(1.0).unwrap(), 0),
-        Err(MmdError::InvalidSize {
+        Err(MmdError::InvalidCount {
             what: "number of features",
-            value: 0
+            value: 0,
+            min: 1
         })
     );
     assert!(matches!(
@@ -315,7 +316,7 @@ fn invalid_configurations_are_errors() {
 fn auto_uses_features_for_smooth_kernels_on_large_samples() {
     let sliced = SlicedSort::new(10).unwrap().with_seed(4);
     let k: AnyKernel = Gaussian::new(1.0).unwrap().into();
-    match Estimator::auto(k.clone(), 20000, 1, sliced.clone()).unwrap() {
+    match Estimator::auto(k.clone(), 20000, 1, sliced.clone()) {
         Estimator::Features(f) => {
             assert_eq!(
                 f,
@@ -331,7 +332,7 @@ fn auto_uses_features_for_smooth_kernels_on_large_samples() {
         other => panic!("{other:?}"),
     }
     assert!(matches!(
-        Estimator::auto(k, 100, 100, sliced).unwrap(),
+        Estimator::auto(k, 100, 100, sliced),
         Estimator::Naive(_)
     ));
 }

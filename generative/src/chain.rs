@@ -9,7 +9,7 @@
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
-use sliced_mmd::rng::substream;
+use crate::rng::substream;
 
 use crate::error::{GenError, Result};
 use crate::images::{upsample, ImageShape};

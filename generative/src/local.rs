@@ -8,8 +8,8 @@
 //! but the average of the sliced MMD² over both families; with `L = 0` this
 //! is exactly [`SlicedSort`] with iid directions.
 
-use sliced_mmd::estimator::{Estimate, Statistic};
-use sliced_mmd::flow::Reseed;
+use sliced_mmd::{Estimate, Statistic};
+use sliced_mmd::Reseed;
 use sliced_mmd::{Directions, Float, MmdEstimator, Points, SlicedSort};
 
 use crate::error::{GenError, Result};
@@ -76,11 +76,8 @@ impl PatchSliced {
     /// # Panics
     /// Never: the shape was checked by [`PatchSliced::new`].
     #[must_use]
-    pub fn seed(mut self, seed: u64) -> Self {
-        self.seed = seed;
-        self.inner = self
-            .build(seed)
-            .expect("directions of a checked configuration");
+    pub fn with_seed(mut self, seed: u64) -> Self {
+        self.reseed(seed);
         self
     }
 
@@ -104,8 +101,15 @@ impl PatchSliced {
 }
 
 impl Reseed for PatchSliced {
-    fn reseeded(&self, seed: u64) -> Self {
-        self.clone().with_seed(seed)
+    /// New directions from `seed`.
+    ///
+    /// # Panics
+    /// Never: the shape was checked by [`PatchSliced::new`].
+    fn reseed(&mut self, seed: u64) {
+        self.seed = seed;
+        self.inner = self
+            .build(seed)
+            .expect("directions of a checked configuration");
     }
 }
 

@@ -27,7 +27,7 @@ use burn::store::{ModuleSnapshot, SafetensorsStore};
 use rand::seq::SliceRandom;
 use rand::RngExt;
 use serde::{Deserialize, Serialize};
-use sliced_mmd::rng::substream;
+use crate::rng::substream;
 
 use crate::error::{GenError, Result};
 

@@ -22,7 +22,7 @@ use std::path::Path;
 use std::time::Instant;
 
 use serde::{Deserialize, Serialize};
-use sliced_mmd::flow::{Flow, Momentum, Reseed, Stop};
+use sliced_mmd::{Flow, Momentum, Reseed, Stop};
 use sliced_mmd::{MmdEstimator, Points, SlicedSort};
 
 use crate::chain::{
@@ -275,9 +275,9 @@ fn flow_block<E>(
 where
     E: MmdEstimator<f32> + Reseed,
 {
+    let n = x.len() / d;
     let mut flow = Flow::new(
-        x,
-        d,
+        Points::from_vec(x, n, d)?,
         target,
         est,
         Momentum::new(cfg.step_size, cfg.momentum)?,

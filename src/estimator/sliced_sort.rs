@@ -147,30 +147,27 @@ impl SlicedSort {
                 min: 1,
             });
         }
-        Ok(SlicedSort {
+        Ok(Self::of(slices, None))
+    }
+
+    /// The defaults around `slices` and the given directions, if any.
+    fn of(slices: usize, directions: Option<Directions>) -> Self {
+        SlicedSort {
             kernel: Riesz::energy(),
             slices,
             seed: 0,
             design: DirectionDesign::Iid,
-            directions: None,
+            directions,
             chunk: None,
             work: Workspace::default(),
-        })
+        }
     }
 
     /// The estimator on these directions: the deterministic core, with no
     /// randomness at all (seed and design are ignored, and a flow's
     /// re-seeding changes nothing).
     pub fn from_directions(directions: Directions) -> Self {
-        SlicedSort {
-            kernel: Riesz::energy(),
-            slices: directions.len(),
-            seed: 0,
-            design: DirectionDesign::Iid,
-            directions: Some(directions),
-            chunk: None,
-            work: Workspace::default(),
-        }
+        Self::of(directions.len(), Some(directions))
     }
 
     /// The seed of the drawn directions (default 0; ignored with given

@@ -619,7 +619,7 @@ impl Contract {
     /// # Panics
     /// If two projections nearly tie (see [`sliced_agreement_tol`]).
     pub fn sliced(case: Case, dirs: Directions, r: f64) -> Contract {
-        let kernel = SlicedKernel::new(Riesz::new(r).unwrap(), dirs.clone()).unwrap();
+        let kernel = SlicedKernel::new(Riesz::new(r).unwrap(), dirs.clone());
         let magnitude = kernel_magnitude(&kernel, &case);
         let (value_tol, grad_tol) =
             sliced_agreement_tol(&case, &dirs, r, magnitude).expect("no near-ties in this case");
