@@ -103,8 +103,8 @@
 
 // Modules in the order of the layering: each uses only modules listed
 // before it (error, float, rng, special, linalg, points, statistic ->
-// kernel -> directions -> sort1d -> estimator -> two_sample, flow -> io,
-// plot).
+// directions -> kernel -> sort1d -> estimator -> two_sample, flow -> io,
+// plot); tests/layering.rs checks it.
 pub mod error;
 pub mod float;
 mod rng;
@@ -112,8 +112,8 @@ pub mod special;
 mod linalg;
 pub mod points;
 pub mod statistic;
-pub mod kernel;
 pub mod directions;
+pub mod kernel;
 pub mod sort1d;
 pub mod estimator;
 pub mod two_sample;

@@ -4,10 +4,11 @@
 //!
 //! ```text
 //! error, float, rng, special, linalg, points, statistic
-//!   -> kernel -> directions -> sort1d -> estimator -> two_sample | flow -> io | plot
+//!   -> directions -> kernel -> sort1d -> estimator -> two_sample | flow -> io | plot
 //! ```
 //!
-//! Modules on the same level (`two_sample` and `flow`, `io` and `plot`) do
+//! Directions come before kernels because the sliced kernel is built on
+//! given directions. Modules on the same level (`two_sample` and `flow`, `io` and `plot`) do
 //! not use each other. The test reads the sources: every `crate::NAME` on a
 //! line of code (comments are skipped) is a use of module `NAME`, or of the
 //! module that the crate root re-exports `NAME` from.
@@ -25,8 +26,8 @@ const LAYERS: &[(&str, usize)] = &[
     ("linalg", 4),
     ("points", 5),
     ("statistic", 6),
-    ("kernel", 7),
-    ("directions", 8),
+    ("directions", 7),
+    ("kernel", 8),
     ("sort1d", 9),
     ("estimator", 10),
     ("two_sample", 11),
