@@ -548,7 +548,7 @@ fn bad_inputs_give_one_line_errors() {
     fails(&["mmd", x, y, "--repeat", "0"], "repeat");
     fails(
         &["mmd", x, y, "--estimator", "features", "--features", "0"],
-        "--features 0",
+        "--features: invalid number of features",
     );
     fails(
         &["mmd", x, y, "--estimator", "naive", "--features", "8"],

@@ -124,8 +124,7 @@ fn test_json_matches_library() {
         let lib = PermutationTest::new(b)
             .unwrap()
             .with_seed(seed)
-            .statistic(stat)
-            .run(&est, &x, &y)
+            .run(&est, &x, &y, stat)
             .unwrap();
         // serde_json parses floats to within a few ulps (no float_roundtrip)
         let close = |a: f64, b: f64| (a - b).abs() <= 4.0 * f64::EPSILON * b.abs();

@@ -14,6 +14,7 @@
 
 mod args;
 mod commands;
+mod errors;
 mod flow;
 mod output;
 mod pictures;
