@@ -591,7 +591,7 @@ fn bad_inputs_give_one_line_errors() {
     fails(&["mmd", x, y, "--dtype", "f16"], "f16");
     fails(&["mmd", x], "<Y>");
     fails(&["frobnicate"], "frobnicate");
-    fails(&[], "subcommand");
+    fails(&[], "subcommand is required: mmd, grad, test or flow");
     fails(&["mmd", x, &format!("{}.txt", y)], ".txt");
 }
 
