@@ -202,7 +202,6 @@ impl Float for f32 {
         };
         f32::from_bits(b)
     }
-
 }
 
 impl sealed::Sealed for f64 {
@@ -280,7 +279,6 @@ impl Float for f64 {
         };
         f64::from_bits(b)
     }
-
 }
 
 /// Sum of an iterator of `f64` in the order given (the crate's fixed fold order).

@@ -440,7 +440,12 @@ fn auto_picks_the_documented_estimator() {
     let g: AnyKernel = Gaussian::new(1.0).unwrap().into();
     match Estimator::auto(g.clone(), 20000, 1, sliced) {
         Estimator::Features(f) => {
-            assert_eq!(f, RandomFeatures::new(g, DEFAULT_FEATURES).unwrap().with_seed(4))
+            assert_eq!(
+                f,
+                RandomFeatures::new(g, DEFAULT_FEATURES)
+                    .unwrap()
+                    .with_seed(4)
+            )
         }
         other => panic!("{other:?}"),
     }
@@ -481,7 +486,10 @@ fn naive_closed_form() {
 fn profiled_matches_plain() {
     let case = gaussian_case(300, 250, 3, 51);
     let (px, py) = (case.px(), case.py());
-    let est = SlicedSort::new(70).unwrap().with_seed(8).with_chunk_size(16);
+    let est = SlicedSort::new(70)
+        .unwrap()
+        .with_seed(8)
+        .with_chunk_size(16);
     let (e, t) = est.estimate_profiled(&px, &py, Statistic::U).unwrap();
     assert_eq!(e, est.estimate(&px, &py, Statistic::U).unwrap());
     assert!(t.directions + t.projection + t.sort <= t.total);
@@ -510,7 +518,10 @@ fn profiled_split_of_the_one_d_pass() {
     };
     let mut g = vec![0.0; 300 * 4];
     for design in [DirectionDesign::Iid, DirectionDesign::Hadamard] {
-        let est = SlicedSort::new(40).unwrap().with_seed(9).with_design(design);
+        let est = SlicedSort::new(40)
+            .unwrap()
+            .with_seed(9)
+            .with_design(design);
         check(
             est.grad_profiled(&px, &py, &mut g).unwrap().1,
             &format!("{design} gradient"),

@@ -54,7 +54,10 @@ fn reexports(lib: &str) -> HashMap<String, String> {
         if !t.ends_with(';') {
             continue;
         }
-        let body = stmt.trim_start_matches("pub use ").trim_end().trim_end_matches(';');
+        let body = stmt
+            .trim_start_matches("pub use ")
+            .trim_end()
+            .trim_end_matches(';');
         if let Some((module, names)) = body.split_once("::") {
             let names = names.trim_matches(|c| c == '{' || c == '}' || c == ' ');
             for name in names.split(',') {
@@ -166,7 +169,11 @@ fn modules_use_only_the_modules_below_them() {
             }
         }
     }
-    assert!(violations.is_empty(), "layering broken:\n{}", violations.join("\n"));
+    assert!(
+        violations.is_empty(),
+        "layering broken:\n{}",
+        violations.join("\n")
+    );
     // the scan saw the crate's real dependencies (a broken parser that finds
     // nothing would pass the check above vacuously)
     assert!(checked > 50, "only {checked} cross-module uses found");
@@ -188,7 +195,11 @@ fn every_module_of_the_crate_has_a_layer() {
             assert!(level.contains_key(name), "module {name} is not in LAYERS");
         }
     }
-    assert_eq!(declared, LAYERS.len(), "lib.rs declares other modules than LAYERS lists");
+    assert_eq!(
+        declared,
+        LAYERS.len(),
+        "lib.rs declares other modules than LAYERS lists"
+    );
 }
 
 #[test]

@@ -180,7 +180,11 @@ impl Directions {
 
     fn shaped(data: Vec<f64>, p: usize, d: usize) -> Result<Self> {
         if p == 0 {
-            return Err(MmdError::InvalidCount { what: "number of slices", value: 0, min: 1 });
+            return Err(MmdError::InvalidCount {
+                what: "number of slices P",
+                value: 0,
+                min: 1,
+            });
         }
         if d == 0 {
             return Err(MmdError::ZeroDimension);
@@ -204,7 +208,11 @@ impl Directions {
     /// [`MmdError::InvalidCount`] if `p = 0`, [`MmdError::ZeroDimension`] if `d = 0`.
     pub fn iid(p: usize, d: usize, seed: u64) -> Result<Self> {
         if p == 0 {
-            return Err(MmdError::InvalidCount { what: "number of slices", value: 0, min: 1 });
+            return Err(MmdError::InvalidCount {
+                what: "number of slices P",
+                value: 0,
+                min: 1,
+            });
         }
         if d == 0 {
             return Err(MmdError::ZeroDimension);
@@ -344,7 +352,11 @@ impl Directions {
 
     fn check_shape(p: usize, d: usize) -> Result<()> {
         if p == 0 {
-            return Err(MmdError::InvalidCount { what: "number of slices", value: 0, min: 1 });
+            return Err(MmdError::InvalidCount {
+                what: "number of slices P",
+                value: 0,
+                min: 1,
+            });
         }
         if d == 0 {
             return Err(MmdError::ZeroDimension);

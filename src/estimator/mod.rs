@@ -215,7 +215,7 @@ impl Estimator {
         );
         if matches!(chosen, Estimator::Features(_)) && features == 0 {
             return Err(MmdError::InvalidCount {
-                what: "number of features",
+                what: "number of features D",
                 value: 0,
                 min: 1,
             });

@@ -185,4 +185,3 @@ impl<F: Float> Observer<F> for Snapshots<F> {
         Ok(())
     }
 }
-

@@ -364,13 +364,14 @@ fn run_test(a: &TestArgs) -> CliResult<()> {
     };
     let test = PermutationTest::new(a.permutations)
         .map_err(describe)?
-        .with_seed(a.shared.seed);
+        .with_seed(a.shared.seed)
+        .with_alpha(a.alpha);
     let setup = Setup::new(&a.samples, &a.estimator, &a.shared, stat)?;
     let bar = Bar::new(a.permutations, "permutations", a.quiet);
     let outcome = setup.run(&Test { test, bar: &bar });
     bar.finish();
     let (res, common) = outcome?;
-    let reject = res.reject(a.alpha).map_err(describe)?;
+    let reject = res.rejected;
     let report = TestReport {
         p_value: res.p_value,
         permutations: res.permutations,

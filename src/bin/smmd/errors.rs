@@ -16,9 +16,9 @@ fn option(e: &MmdError) -> Option<&'static str> {
         MmdError::InvalidBandwidth { .. } => "--sigma",
         MmdError::InvalidAlpha { .. } => "--alpha",
         MmdError::InvalidCount { what, .. } => match *what {
-            "number of slices" => "--slices",
-            "number of features" => "--features",
-            "number of permutations" => "--permutations",
+            "number of slices P" => "--slices",
+            "number of features D" => "--features",
+            "number of permutations B" => "--permutations",
             "number of particles" => "--particles",
             "number of target points" => "--target-points",
             "observer interval" => "--snapshot-every",
