@@ -6,10 +6,8 @@
 //! A sum of `k` terms bounded by `S` in absolute value has rounding error at
 //! most `k eps S` (recursive summation), so for the exact paths, whose pair
 //! sums have `L²` terms of size at most `Kmax` and are combined with weights
-//! at most `4/min(N,M)²`, `|ΔT| <= 4 L² eps Kmax` (a generous bound); for the
-//! sliced path each slice sums `L` terms bounded by the range of the
-//! projections `<= 2 max‖z‖`, so `|ΔT| <= 8 L eps max‖z‖ / c_{d,1}` (times
-//! 4 for the U-statistic's three sums).
+//! at most `4/min(N,M)²`, `|ΔT| <= 4 L² eps Kmax` (a generous bound); the
+//! sliced paths are bounded term by term in [`sliced_error`].
 
 use rand::SeedableRng;
 use rand_distr::{Distribution, StandardNormal};
@@ -29,6 +27,9 @@ fn gaussian(rows: usize, d: usize, shift: f64, seed: u64) -> Points<'static, f64
 }
 
 const EPS: f64 = f64::EPSILON;
+/// Unit roundoff of `f64`: one correctly rounded operation has relative
+/// error at most `U`.
+const U: f64 = f64::EPSILON / 2.0;
 
 fn max_norm(x: &Points<'_, f64>, y: &Points<'_, f64>) -> f64 {
     x.rows()
@@ -46,6 +47,52 @@ fn kmax<K: Kernel<f64>>(k: &K, x: &Points<'_, f64>, y: &Points<'_, f64>) -> f64 
         }
     }
     m
+}
+
+/// Bound on `|T - T*|` for the sliced-sort statistic `T` (V or U) of `N`
+/// and `M` points in `R^d` on `P` slices, computed by either path (the
+/// fast path's walk over the stored order, or the estimator's grouped
+/// walk), where `T*` is the exact statistic of the exact projections;
+/// `R` bounds every `‖z‖`, `c = c_{d,1}` (the same `f64` in both paths),
+/// `L = N + M`, `u` = [`U`], first order in `u`.
+///
+/// * Projections: a `d`-term dot product with `‖ξ‖ = 1` errs by at most
+///   `γ_d R <= 1.01 d u R`. The 1-D V- and U-statistics move by at most
+///   `4/N` per unit move of a point of X and `4/M` of Y (the gradient
+///   counts), `8` in all: `8.1 d u R` per slice.
+/// * One slice, V: both paths sum `2 g_k Δ_k²` over the `L - 1` gaps
+///   `g_k >= 0` of the sorted projections (`Σ g_k <= 2R`), with
+///   `Δ_k = F_μ - F_ν` in `[-1, 1]`, so `V_p <= 4R`. A term rounds the gap
+///   and two products (`3u`); `Δ_k` is an exact integer over `NM` in the
+///   estimator, and `a c - (k+1)/M` in the fast path, where
+///   `a = 1/N + 1/M` (3 roundings), `a c` (1), `(k+1)/M` (2) and the
+///   difference (1) leave `e <= 6u (1 + N/M)` (both terms are at most
+///   `1 + N/M`), so `Δ²` errs by `2e`: per term `g_k (15 + 12 N/M) u`,
+///   `2R (15 + 12 N/M) u` per slice. Adding the (at most `L`)
+///   non-negative terms, in any grouping where no term meets more than
+///   `L - 1` additions: `(L - 1) u 2R`. Doubling is exact, the final
+///   scaling at most one rounding (`4R u`). In all `4R u (L + 15 + 12 N/M)`.
+/// * One slice, U: minus `2 Σ g_k F (1 - F)` over `N - 1` (and the same
+///   for Y over `M - 1`); `F (1 - F) <= 1/4`, so each sum is at most
+///   `R/2`; its terms err by at most `6 u g_k` (the gap 1 rounding, F 2,
+///   `1 - F` 1, two products), the additions by `(L - 1) u R/2`, so after
+///   the scaling (2 more roundings) at most `R u (L + 24) / (N - 1)`:
+///   `R u (L + 30) (1/(N-1) + 1/(M-1))` covers both. The two subtractions
+///   round results of size at most `6R`: `12 R u`, which the bound adds to
+///   the V part: `4R u (L + 20 + 12 N/M)`.
+/// * Mean over slices: slice values are at most `6R` in size (`4R` for V,
+///   `R/(N-1) + R/(M-1) <= 2R` more for U); adding `P` of them costs
+///   `(P - 1) u 6R P`, dividing by `P` and by `c` two more roundings:
+///   `6R u (P + 1)` after the division by `P`.
+///
+/// Everything is divided by `c`.
+fn sliced_error(n: usize, m: usize, p: usize, d: usize, r: f64, c: f64) -> f64 {
+    let (nf, mf, l) = (n as f64, m as f64, (n + m) as f64);
+    let slice_v = 4.0 * (l + 20.0 + 12.0 * nf / mf);
+    let slice_u = (l + 30.0) * (1.0 / (nf - 1.0) + 1.0 / (mf - 1.0));
+    let mean = 6.0 * (p as f64 + 1.0);
+    let projections = 8.1 * d as f64;
+    (slice_v + slice_u + mean + projections) * r * U / c
 }
 
 fn assert_same(fast: &TestResult, plain: &TestResult, tol: f64) {
@@ -66,14 +113,14 @@ fn sliced_fast_path_matches_plain_path() {
     let (x, y) = (gaussian(40, 3, 0.0, 1), gaussian(53, 3, 0.3, 2));
     let est = SlicedSort::new(20).unwrap().seed(5);
     let c = slicing_constant(3, 1.0).unwrap();
-    let l = 93.0;
     for stat in [Statistic::V, Statistic::U] {
         let test = PermutationTest::new(70).unwrap().seed(9).statistic(stat);
         let fast = test.run_sliced(&est, &x, &y, None).unwrap();
         let plain = test.run_plain(&est, &x, &y, None).unwrap();
         assert_eq!(fast.path, TestPath::SlicedSort);
         assert_eq!(plain.path, TestPath::Plain);
-        let tol = 32.0 * l * EPS * max_norm(&x, &y) / c;
+        // each path within sliced_error of the exact statistic
+        let tol = 2.0 * sliced_error(40, 53, 20, 3, max_norm(&x, &y), c);
         assert_same(&fast, &plain, tol);
         // the dispatching entry point takes the fast path
         let auto = test
@@ -98,7 +145,14 @@ fn sliced_with_ties_and_unequal_sizes() {
         let plain = test
             .run_plain(&Naive::new(Riesz::energy()), &x, &y, None)
             .unwrap();
-        let tol = 4.0 * 47.0 * 47.0 * EPS * 5.0;
+        // The sliced statistic is within sliced_error of the exact one (in
+        // d = 1 the directions are ±1, c = 1, and the exact sliced statistic
+        // is the energy statistic itself). The naive statistic's pair sums
+        // of multiples of 1/2 below 2^52 are exact; what remains are three
+        // divisions and two additions, each within u of a result at most
+        // S = Sxx/N² + Syy/M² + 2 Sxy/(NM) <= 4 (max - min) = 16 (one mean
+        // distance each, two for the cross term): 5 u S.
+        let tol = sliced_error(30, 17, 3, 1, max_norm(&x, &y), 1.0) + 5.0 * U * 16.0;
         assert_same(&fast, &plain, tol);
     }
 }
