@@ -1,6 +1,7 @@
 //! Permutation tests: fast paths against the plain path on the same
-//! permutations, p-value bounds, thread independence, bad input, power and
-//! calibration under the null.
+//! permutations, the p-value and the null statistics against the exact
+//! permutation distribution of a tiny sample, thread independence, bad
+//! input, power and calibration under the null.
 //!
 //! Rounding tolerances: the paths sum the same terms in different orders.
 //! A sum of `k` terms bounded by `S` in absolute value has rounding error at
@@ -194,7 +195,7 @@ fn naive_cached_and_blocked_match_plain_path() {
 }
 
 #[test]
-fn p_value_bounds_and_definition() {
+fn p_value_bounds() {
     let (x, y) = (gaussian(20, 2, 0.0, 5), gaussian(20, 2, 0.0, 6));
     let est = Estimator::Naive(Naive::new(Riesz::energy().into()));
     for b in [1, 2, 19, 100] {
@@ -203,11 +204,126 @@ fn p_value_bounds_and_definition() {
             .seed(3)
             .run(&est, &x, &y)
             .unwrap();
-        assert_eq!(r.null.len(), b);
+        assert_eq!((r.null.len(), r.permutations), (b, b));
         assert!(r.p_value >= 1.0 / (1 + b) as f64 && r.p_value <= 1.0);
-        let exceed = r.null.iter().filter(|&&t| t >= r.statistic).count();
-        assert_eq!(r.p_value, (1 + exceed) as f64 / (1 + b) as f64);
         assert_eq!(r.reject(0.5).unwrap(), r.p_value <= 0.5);
+    }
+}
+
+/// The V energy statistic by its definition, for the exact enumeration.
+fn energy_v(x: &[f64], y: &[f64]) -> f64 {
+    let mean = |a: &[f64], b: &[f64]| {
+        let s: f64 = a
+            .iter()
+            .map(|p| b.iter().map(|q| (p - q).abs()).sum::<f64>())
+            .sum();
+        s / (a.len() * b.len()) as f64
+    };
+    2.0 * mean(x, y) - mean(x, x) - mean(y, y)
+}
+
+/// The split of `POOL` whose X is the points of the bits of `mask`.
+fn split(mask: u32) -> (Vec<f64>, Vec<f64>) {
+    let pick = |inx: bool| -> Vec<f64> {
+        (0..8)
+            .filter(|i| (mask >> i & 1 == 1) == inx)
+            .map(|i| POOL[i])
+            .collect()
+    };
+    (pick(true), pick(false))
+}
+
+/// Eight integers in d = 1, N = M = 4. All pair distances are integers and
+/// the statistic divides sums of them by 16, so every computation of it (the
+/// definition here, each path of the test) is exact: the same `f64`, ties
+/// included (a split and its complement always tie).
+const POOL: [f64; 8] = [0.0, 2.0, 7.0, 13.0, 24.0, 39.0, 61.0, 90.0];
+
+/// The permutation distribution, enumerated: all C(8,4) = 70 splits.
+///
+/// A permutation is a uniform random 4-subset of the pooled points, so its
+/// statistic takes the value of split `s` with probability 1/70, and
+/// `K = #{b : T_b >= T}` is Binomial(B, p) with the exact permutation
+/// p-value `p = #{s : T_s >= T} / 70`. The test's p-value `(1 + K)/(1 + B)`
+/// then has mean `(1 + B p)/(1 + B)` and standard deviation
+/// `√(B p (1 - p))/(1 + B)`; likewise the number of null statistics equal to
+/// a value `v` is Binomial(B, q_v), `q_v = #{s : T_s = v}/70`. Each is
+/// allowed 4.5 standard deviations (normal approximation; B = 4000 and
+/// every `q` and every `p` below 1 is between 2/70 and 54/70, so every
+/// `B min(q, 1 - q) >= 114`): a two-sided tail of 6.8e-6 per check, at most
+/// 1.3e-4 for the 14 + 5 checks below together (union bound). With `p = 1`
+/// there is no spread: the p-value must be 1.
+///
+/// Checked: every path returns the exact observed statistic, only exact
+/// split values as null statistics, with the frequencies of the exact
+/// distribution (for the first observed split), and the p-value of the
+/// exact distribution, for five observed splits from the most to the
+/// least extreme.
+#[test]
+fn p_value_converges_to_the_exact_permutation_p_value() {
+    let b = 4000;
+    let masks: Vec<u32> = (0u32..256).filter(|m| m.count_ones() == 4).collect();
+    assert_eq!(masks.len(), 70);
+    let exact: Vec<f64> = masks
+        .iter()
+        .map(|&m| {
+            let (x, y) = split(m);
+            energy_v(&x, &y)
+        })
+        .collect();
+    // the masks from the largest statistic to the smallest
+    let mut order: Vec<usize> = (0..70).collect();
+    order.sort_by(|&i, &j| exact[j].total_cmp(&exact[i]));
+    let mut values = exact.clone();
+    values.sort_by(f64::total_cmp);
+    values.dedup();
+    // 14 values: in d = 1 the statistic is 2 Σ gap (F_μ - F_ν)², and
+    // splits whose label sequences give the same |F_μ - F_ν| along the
+    // sorted pool tie (a split and its complement always do)
+    assert_eq!(values.len(), 14, "{values:?}");
+
+    let test = PermutationTest::new(b).unwrap().seed(17);
+    let naive = Naive::new(Riesz::energy());
+    let sliced = SlicedSort::new(4).unwrap().seed(2);
+    for (k, &rank) in [0, 9, 30, 52, 69].iter().enumerate() {
+        let s = order[rank];
+        let (xv, yv) = split(masks[s]);
+        let (x, y) = (Points::from_1d(&xv).unwrap(), Points::from_1d(&yv).unwrap());
+        let runs = [
+            test.run_naive(&naive, &x, &y, None).unwrap(),
+            test.run_plain(&naive, &x, &y, None).unwrap(),
+            test.run_sliced(&sliced, &x, &y, None).unwrap(),
+            test.run_plain(&sliced, &x, &y, None).unwrap(),
+        ];
+        for r in &runs {
+            assert_eq!(r.statistic, exact[s], "{:?}", r.path);
+            assert_eq!(r.null, runs[0].null, "{:?}", r.path);
+            assert_eq!(r.p_value, runs[0].p_value, "{:?}", r.path);
+        }
+        let r = &runs[0];
+        assert!(r.null.iter().all(|t| exact.contains(t)));
+        if k == 0 {
+            for v in &values {
+                let count = r.null.iter().filter(|&t| t == v).count() as f64;
+                let q = exact.iter().filter(|&t| t == v).count() as f64 / 70.0;
+                let (mean, sd) = (b as f64 * q, (b as f64 * q * (1.0 - q)).sqrt());
+                assert!(
+                    (count - mean).abs() <= 4.5 * sd,
+                    "null value {v}: {count} of {b}, expected {mean:.1} ± 4.5 x {sd:.2}"
+                );
+            }
+        }
+        let p = exact.iter().filter(|&&t| t >= exact[s]).count() as f64 / 70.0;
+        // in p-value units; 6u for the roundings of the two quotients (one
+        // in the test's p-value, at most five in the expected value here)
+        let (bf, got) = (b as f64, r.p_value);
+        let mean = (1.0 + bf * p) / (1.0 + bf);
+        let sd = (bf * p * (1.0 - p)).sqrt() / (1.0 + bf);
+        assert!(
+            (got - mean).abs() <= 4.5 * sd + 6.0 * U,
+            "split {s} (rank {rank}): p-value {got}, exact p = {p:.4}, \
+             expected {mean:.4} ± 4.5 x {sd:.4}"
+        );
     }
 }
 
