@@ -2,6 +2,8 @@
 
 mod common;
 
+use std::time::Instant;
+
 use rand::SeedableRng;
 use rand_distr::{Distribution, StandardNormal};
 use sliced_mmd::flow::{
@@ -221,7 +223,8 @@ fn directions_are_redrawn_from_the_flow_seed() {
 }
 
 /// Observers see the initial state and every step, in order; the trace
-/// and the snapshots keep exactly the states they were asked for.
+/// and the snapshots keep exactly the states they were asked for; the
+/// reported times are the steps' wall times (see the checks at the end).
 #[test]
 fn observers_see_every_step_they_ask_for() {
     let y = gaussian(40, [1.0, 0.0], [[1.0, 0.0], [0.0, 1.0]], 10);
@@ -237,9 +240,13 @@ fn observers_see_every_step_they_ask_for() {
     .unwrap();
     let mut seen = Vec::new();
     let mut reports = Vec::new();
+    let mut elapsed = Vec::new();
+    let mut clock = Vec::new();
     let mut all = |s: &FlowState<'_, f64>| -> sliced_mmd::Result<()> {
+        clock.push(Instant::now());
         seen.push(s.step);
         reports.push(s.report);
+        elapsed.push(s.elapsed);
         assert_eq!(s.particles.len(), 60);
         Ok(())
     };
@@ -248,19 +255,21 @@ fn observers_see_every_step_they_ask_for() {
     let mut exact_trace = MmdTrace::with(10, exact_every).unwrap();
     let mut every = Snapshots::every(25).unwrap();
     let mut at = Snapshots::at(&[0, 3, 49, 50, 99]).first(5);
+    let start = Instant::now();
     let summary = flow
         .run(
             Stop::steps(50),
             &mut [&mut all, &mut trace, &mut exact_trace, &mut every, &mut at],
         )
         .unwrap();
+    let wall = start.elapsed();
     assert_eq!(summary.steps, 50);
     assert_eq!(seen, (0..=50).collect::<Vec<_>>());
     assert!(reports[0].is_none());
     for (k, r) in reports.iter().enumerate().skip(1) {
         let r = r.unwrap();
         assert_eq!(r.step, k);
-        assert!(r.seconds >= 0.0 && r.mmd2 >= 0.0);
+        assert!(r.mmd2 >= 0.0);
     }
     let states: Vec<usize> = trace.rows().iter().map(|r| r.0).collect();
     assert_eq!(states, vec![0, 7, 14, 21, 28, 35, 42, 49]);
@@ -279,6 +288,49 @@ fn observers_see_every_step_they_ask_for() {
     let got: Vec<usize> = at.frames().iter().map(|f| f.0).collect();
     assert_eq!(got, vec![0, 3, 49, 50]);
     assert!(at.frames().iter().all(|f| f.1.len() == 10));
+
+    // Times. Step k runs after the first observer saw state k - 1 and
+    // before it sees state k, so its wall time is at most the time between
+    // those two calls; it is not zero (a gradient of 30 points against 40
+    // on 16 slices takes microseconds, the monotonic clock counts
+    // nanoseconds). Both are converted by `Duration::as_secs_f64`, which is
+    // monotone, so the comparison needs no slack.
+    for k in 1..=50 {
+        let r = reports[k].unwrap();
+        let between = clock[k].duration_since(clock[k - 1]).as_secs_f64();
+        assert!(
+            r.seconds > 0.0 && r.seconds <= between,
+            "step {k}: {} s reported, {between} s between the observer calls",
+            r.seconds
+        );
+    }
+    // The elapsed time of state k is the sum of the first k step times, in
+    // step order, and the summary's total is that of the last state.
+    let mut sum = 0.0;
+    for k in 0..=50 {
+        if let Some(r) = reports[k] {
+            sum += r.seconds;
+        }
+        assert_eq!(elapsed[k], sum, "state {k}");
+    }
+    assert_eq!(summary.seconds, sum);
+    for &(s, _, t) in exact_trace.rows() {
+        assert_eq!(t, elapsed[s], "exact trace at state {s}");
+    }
+    // The steps are disjoint intervals inside the run, so their exact total
+    // is at most the run's wall time. The reported total adds 50 converted
+    // durations: each conversion is within 2u of its duration (u = 2^-53;
+    // one rounding of nanoseconds / 10^9, one of adding the whole seconds)
+    // and the 49 additions are within 49u of the total, so the total is
+    // within 51u of the exact one (first order); converting the wall time
+    // costs 2u more. Hence the factor 1 + 53u, and no additive slack.
+    let u = f64::EPSILON / 2.0;
+    let wall = wall.as_secs_f64();
+    assert!(
+        summary.seconds > 0.0 && summary.seconds <= wall * (1.0 + 53.0 * u),
+        "steps took {} s in total, the run {wall} s",
+        summary.seconds
+    );
 }
 
 /// The tolerance rule stops the run once a step reports MMD² below it.
