@@ -5,7 +5,8 @@
 
 mod common;
 
-use sliced_mmd::directions::{inverse_normal_cdf, DirectionDesign, SOBOL_MAX_DIM};
+use sliced_mmd::directions::{DirectionDesign, SOBOL_MAX_DIM};
+use sliced_mmd::special::inverse_normal_cdf;
 use sliced_mmd::{Directions, MmdError, SlicedSort};
 
 /// f64 rounding of a norm of `d` terms: `d u` with u = 2^-53, and some room.
@@ -14,7 +15,7 @@ fn unit_tol(d: usize) -> f64 {
 }
 
 /// The documented limits of [`Directions::draw`]: the Sobol' design is
-/// `Unsupported` above [`SOBOL_MAX_DIM`] dimensions (the size of the
+/// `TooLarge` above [`SOBOL_MAX_DIM`] dimensions (the size of the
 /// Joe-Kuo table) and for more than `2^32 - 1` directions; every design
 /// supports every other shape with `p, d >= 1`.
 fn unsupported(design: DirectionDesign, p: usize, d: usize) -> bool {
@@ -97,7 +98,7 @@ fn orthogonal_frames_are_orthonormal() {
 /// the Sobol' table, and the exact edges of the Sobol' limits. A
 /// combination succeeds with `p` unit vectors in `R^d` unless
 /// [`unsupported`] says otherwise, and then it is an
-/// `MmdError::Unsupported` error. (`p > 2^32 - 1` is only tried where it is
+/// `MmdError::TooLarge` error. (`p > 2^32 - 1` is only tried where it is
 /// refused: a success would hold `2^32 d` numbers. The Hadamard design
 /// skips the two edge dimensions of the table: it pads them to `D = 2^15`,
 /// and drawing a block then costs `O((D - d) D log D)`, about half a
@@ -130,7 +131,7 @@ fn exactly_the_documented_shapes_are_unsupported() {
             if unsupported(design, p, d) {
                 refused += 1;
                 assert!(
-                    matches!(got, Err(MmdError::Unsupported { .. })),
+                    matches!(got, Err(MmdError::TooLarge { .. })),
                     "{design} p={p} d={d}: {got:?}"
                 );
                 continue;
@@ -166,7 +167,11 @@ fn bad_shapes_are_errors() {
     for design in DirectionDesign::ALL {
         assert_eq!(
             Directions::draw(design, 0, 3, 1),
-            Err(MmdError::InvalidSlices { slices: 0 })
+            Err(MmdError::InvalidCount {
+                what: "number of slices",
+                value: 0,
+                min: 1
+            })
         );
         assert_eq!(
             Directions::draw(design, 3, 0, 1),
@@ -187,7 +192,10 @@ fn design_names_round_trip() {
 #[test]
 fn sliced_sort_draws_from_its_design() {
     for design in DirectionDesign::ALL {
-        let est = SlicedSort::new(30).unwrap().seed(8).design(design);
+        let est = SlicedSort::new(30)
+            .unwrap()
+            .with_seed(8)
+            .with_design(design);
         assert_eq!(
             est.directions_for(5).unwrap().into_owned(),
             Directions::draw(design, 30, 5, 8).unwrap()

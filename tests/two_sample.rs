@@ -13,7 +13,7 @@
 use rand::SeedableRng;
 use rand_distr::{Distribution, StandardNormal};
 use sliced_mmd::special::slicing_constant;
-use sliced_mmd::two_sample::{check_alpha, PermutationTest, TestPath, TestResult};
+use sliced_mmd::two_sample::{PermutationTest, TestPath, TestResult};
 use sliced_mmd::{
     AnyKernel, Estimator, Gaussian, Kernel, Laplace, MmdError, MmdEstimator, Naive, Points, Riesz,
     SlicedSort, Statistic,
@@ -112,12 +112,12 @@ fn assert_same(fast: &TestResult, plain: &TestResult, tol: f64) {
 #[test]
 fn sliced_fast_path_matches_plain_path() {
     let (x, y) = (gaussian(40, 3, 0.0, 1), gaussian(53, 3, 0.3, 2));
-    let est = SlicedSort::new(20).unwrap().seed(5);
+    let est = SlicedSort::new(20).unwrap().with_seed(5);
     let c = slicing_constant(3, 1.0).unwrap();
     for stat in [Statistic::V, Statistic::U] {
-        let test = PermutationTest::new(70).unwrap().seed(9).statistic(stat);
-        let fast = test.run_sliced(&est, &x, &y, None).unwrap();
-        let plain = test.run_plain(&est, &x, &y, None).unwrap();
+        let test = PermutationTest::new(70).unwrap().with_seed(9);
+        let fast = test.run_with_progress(&est, &x, &y, stat, None).unwrap();
+        let plain = test.run_plain(&est, &x, &y, stat, None).unwrap();
         assert_eq!(fast.path, TestPath::SlicedSort);
         assert_eq!(plain.path, TestPath::Plain);
         // each path within sliced_error of the exact statistic
@@ -125,7 +125,7 @@ fn sliced_fast_path_matches_plain_path() {
         assert_same(&fast, &plain, tol);
         // the dispatching entry point takes the fast path
         let auto = test
-            .run(&Estimator::SlicedSort(est.clone()), &x, &y)
+            .run(&Estimator::SlicedSort(est.clone()), &x, &y, stat)
             .unwrap();
         assert_eq!(auto, fast);
     }
@@ -141,10 +141,10 @@ fn sliced_with_ties_and_unequal_sizes() {
     let (x, y) = (Points::from_1d(&xv).unwrap(), Points::from_1d(&yv).unwrap());
     let est = SlicedSort::new(3).unwrap();
     for stat in [Statistic::V, Statistic::U] {
-        let test = PermutationTest::new(64).unwrap().seed(1).statistic(stat);
-        let fast = test.run_sliced(&est, &x, &y, None).unwrap();
+        let test = PermutationTest::new(64).unwrap().with_seed(1);
+        let fast = test.run_with_progress(&est, &x, &y, stat, None).unwrap();
         let plain = test
-            .run_plain(&Naive::new(Riesz::energy()), &x, &y, None)
+            .run_plain(&Naive::new(Riesz::energy()), &x, &y, stat, None)
             .unwrap();
         // The sliced statistic is within sliced_error of the exact one (in
         // d = 1 the directions are ±1, c = 1, and the exact sliced statistic
@@ -161,9 +161,13 @@ fn sliced_with_ties_and_unequal_sizes() {
 #[test]
 fn sliced_other_exponent_falls_back_to_plain() {
     let (x, y) = (gaussian(12, 2, 0.0, 1), gaussian(10, 2, 0.0, 2));
-    let est = SlicedSort::new(4).unwrap().kernel(Riesz::new(1.5).unwrap());
+    let est = SlicedSort::new(4)
+        .unwrap()
+        .with_kernel(Riesz::new(1.5).unwrap());
     let test = PermutationTest::new(5).unwrap();
-    let res = test.run_sliced(&est, &x, &y, None).unwrap();
+    let res = test
+        .run_with_progress(&est, &x, &y, Statistic::V, None)
+        .unwrap();
     assert_eq!(res.path, TestPath::Plain);
 }
 
@@ -180,14 +184,14 @@ fn naive_cached_and_blocked_match_plain_path() {
         let tol = 4.0 * l * l * EPS * kmax(&k, &x, &y);
         let naive = Naive::new(k.clone());
         for stat in [Statistic::V, Statistic::U] {
-            let test = PermutationTest::new(150).unwrap().seed(2).statistic(stat);
-            let plain = test.run_plain(&naive, &x, &y, None).unwrap();
-            let cached = test.run_naive(&naive, &x, &y, None).unwrap();
+            let test = PermutationTest::new(150).unwrap().with_seed(2);
+            let plain = test.run_plain(&naive, &x, &y, stat, None).unwrap();
+            let cached = test.run_with_progress(&naive, &x, &y, stat, None).unwrap();
             assert_eq!(cached.path, TestPath::NaiveCached);
             assert_same(&cached, &plain, tol);
             // budget for 8 rows of the matrix: slabs of 4 rows, blocks of 2 sets
-            let small = test.clone().memory_budget(8 * 63 * 8).unwrap();
-            let blocked = small.run_naive(&naive, &x, &y, None).unwrap();
+            let small = test.clone().with_memory_budget(8 * 63 * 8);
+            let blocked = small.run_with_progress(&naive, &x, &y, stat, None).unwrap();
             assert_eq!(blocked.path, TestPath::NaiveBlocked);
             assert_same(&blocked, &plain, tol);
         }
@@ -201,8 +205,8 @@ fn p_value_bounds() {
     for b in [1, 2, 19, 100] {
         let r = PermutationTest::new(b)
             .unwrap()
-            .seed(3)
-            .run(&est, &x, &y)
+            .with_seed(3)
+            .run(&est, &x, &y, Statistic::V)
             .unwrap();
         assert_eq!((r.null.len(), r.permutations), (b, b));
         assert!(r.p_value >= 1.0 / (1 + b) as f64 && r.p_value <= 1.0);
@@ -282,18 +286,20 @@ fn p_value_converges_to_the_exact_permutation_p_value() {
     // sorted pool tie (a split and its complement always do)
     assert_eq!(values.len(), 14, "{values:?}");
 
-    let test = PermutationTest::new(b).unwrap().seed(17);
+    let test = PermutationTest::new(b).unwrap().with_seed(17);
     let naive = Naive::new(Riesz::energy());
-    let sliced = SlicedSort::new(4).unwrap().seed(2);
+    let sliced = SlicedSort::new(4).unwrap().with_seed(2);
     for (k, &rank) in [0, 9, 30, 52, 69].iter().enumerate() {
         let s = order[rank];
         let (xv, yv) = split(masks[s]);
         let (x, y) = (Points::from_1d(&xv).unwrap(), Points::from_1d(&yv).unwrap());
         let runs = [
-            test.run_naive(&naive, &x, &y, None).unwrap(),
-            test.run_plain(&naive, &x, &y, None).unwrap(),
-            test.run_sliced(&sliced, &x, &y, None).unwrap(),
-            test.run_plain(&sliced, &x, &y, None).unwrap(),
+            test.run_with_progress(&naive, &x, &y, Statistic::V, None)
+                .unwrap(),
+            test.run_plain(&naive, &x, &y, Statistic::V, None).unwrap(),
+            test.run_with_progress(&sliced, &x, &y, Statistic::V, None)
+                .unwrap(),
+            test.run_plain(&sliced, &x, &y, Statistic::V, None).unwrap(),
         ];
         for r in &runs {
             assert_eq!(r.statistic, exact[s], "{:?}", r.path);
@@ -330,7 +336,7 @@ fn p_value_converges_to_the_exact_permutation_p_value() {
 #[test]
 fn same_bits_whatever_the_thread_count() {
     let (x, y) = (gaussian(300, 3, 0.0, 7), gaussian(200, 3, 0.1, 8));
-    let test = PermutationTest::new(130).unwrap().seed(4);
+    let test = PermutationTest::new(130).unwrap().with_seed(4);
     let sliced = Estimator::SlicedSort(SlicedSort::new(20).unwrap());
     let naive = Estimator::Naive(Naive::new(Gaussian::new(1.0).unwrap().into()));
     let run = |threads: usize, est: &Estimator| {
@@ -338,7 +344,7 @@ fn same_bits_whatever_the_thread_count() {
             .num_threads(threads)
             .build()
             .unwrap()
-            .install(|| test.run(est, &x, &y).unwrap())
+            .install(|| test.run(est, &x, &y, Statistic::V).unwrap())
     };
     for est in [&sliced, &naive] {
         assert_eq!(run(1, est), run(3, est));
@@ -358,7 +364,8 @@ fn progress_reaches_the_number_of_permutations() {
         let cb = |done: usize| {
             most.fetch_max(done, Ordering::Relaxed);
         };
-        test.run_with_progress(&est, &x, &y, Some(&cb)).unwrap();
+        test.run_with_progress(&est, &x, &y, Statistic::V, Some(&cb))
+            .unwrap();
         assert_eq!(most.load(Ordering::Relaxed), 300);
     }
 }
@@ -367,32 +374,61 @@ fn progress_reaches_the_number_of_permutations() {
 fn bad_input_is_an_error() {
     assert_eq!(
         PermutationTest::new(0).unwrap_err(),
-        MmdError::InvalidPermutations { permutations: 0 }
+        MmdError::InvalidCount {
+            what: "number of permutations B",
+            value: 0,
+            min: 1
+        }
     );
+    let (x, y) = (gaussian(5, 2, 0.0, 1), gaussian(5, 2, 0.0, 2));
+    let est = Estimator::Naive(Naive::new(Riesz::energy().into()));
+    // settings are checked by run, before any permutation: a progress
+    // callback that counts calls sees none
+    let calls = std::sync::atomic::AtomicUsize::new(0);
+    let cb = |_: usize| {
+        calls.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    };
     for alpha in [0.0, 1.0, -0.1, 1.5, f64::NAN, f64::INFINITY] {
+        let test = PermutationTest::new(10).unwrap().with_alpha(alpha);
         assert!(matches!(
-            check_alpha(alpha),
+            test.run_with_progress(&est, &x, &y, Statistic::V, Some(&cb)),
             Err(MmdError::InvalidAlpha { .. })
         ));
     }
-    assert!(PermutationTest::new(1).unwrap().memory_budget(0).is_err());
+    let zero_budget = PermutationTest::new(10).unwrap().with_memory_budget(0);
+    assert!(matches!(
+        zero_budget.run_with_progress(&est, &x, &y, Statistic::V, Some(&cb)),
+        Err(MmdError::InvalidCount { value: 0, .. })
+    ));
+    assert_eq!(calls.load(std::sync::atomic::Ordering::Relaxed), 0);
+    // a valid level decides `rejected` exactly as `reject` does
+    let r = PermutationTest::new(10)
+        .unwrap()
+        .with_alpha(0.5)
+        .run(&est, &x, &y, Statistic::V)
+        .unwrap();
+    assert_eq!((r.alpha, r.rejected), (0.5, r.p_value <= 0.5));
+    assert_eq!(r.rejected, r.reject(0.5).unwrap());
     let (x, y) = (gaussian(5, 2, 0.0, 1), gaussian(5, 3, 0.0, 2));
-    let est = Estimator::Naive(Naive::new(Riesz::energy().into()));
     let test = PermutationTest::new(10).unwrap();
     assert!(matches!(
-        test.run(&est, &x, &y),
+        test.run(&est, &x, &y, Statistic::V),
         Err(MmdError::DimensionMismatch { .. })
     ));
     let (x, y) = (gaussian(1, 2, 0.0, 1), gaussian(5, 2, 0.0, 2));
-    let u = test.clone().statistic(Statistic::U);
     for est in [est, Estimator::SlicedSort(SlicedSort::new(3).unwrap())] {
         assert!(matches!(
-            u.run(&est, &x, &y),
+            test.run(&est, &x, &y, Statistic::U),
             Err(MmdError::TooFewForUnbiased { .. })
         ));
     }
     let r = test
-        .run(&Estimator::SlicedSort(SlicedSort::new(3).unwrap()), &x, &y)
+        .run(
+            &Estimator::SlicedSort(SlicedSort::new(3).unwrap()),
+            &x,
+            &y,
+            Statistic::V,
+        )
         .unwrap();
     assert!(r.reject(1.0).is_err());
 }
@@ -402,13 +438,13 @@ fn shifted_gaussians_are_rejected() {
     // mean shift of 1 in every coordinate, N = M = 100: the observed
     // statistic exceeds every relabeling, p = 1/(1+B)
     let (x, y) = (gaussian(100, 5, 0.0, 11), gaussian(100, 5, 1.0, 12));
-    let test = PermutationTest::new(199).unwrap().seed(1);
+    let test = PermutationTest::new(199).unwrap().with_seed(1);
     for est in [
         Estimator::SlicedSort(SlicedSort::new(50).unwrap()),
         Estimator::Naive(Naive::new(Riesz::energy().into())),
         Estimator::Naive(Naive::new(Gaussian::new(2.0).unwrap().into())),
     ] {
-        let r = test.run(&est, &x, &y).unwrap();
+        let r = test.run(&est, &x, &y, Statistic::V).unwrap();
         assert_eq!(r.p_value, 1.0 / 200.0, "{est:?}");
         assert!(r.reject(0.05).unwrap());
     }
@@ -437,12 +473,16 @@ fn binom_interval(n: usize, p: f64) -> (usize, usize) {
 /// With B = 99 and a statistic without ties, the p-value is uniform on
 /// {1/100, ..., 1}, so `P(p <= 0.05) = 0.05` exactly.
 fn calibration(est: &Estimator, stat: Statistic, reps: usize, n: usize, d: usize) {
-    let test = PermutationTest::new(99).unwrap().statistic(stat);
+    let test = PermutationTest::new(99).unwrap();
     let mut rejections = 0;
     for rep in 0..reps {
         let x = gaussian(n, d, 0.0, 1000 + 2 * rep as u64);
         let y = gaussian(n + 3, d, 0.0, 1001 + 2 * rep as u64);
-        let r = test.clone().seed(rep as u64).run(est, &x, &y).unwrap();
+        let r = test
+            .clone()
+            .with_seed(rep as u64)
+            .run(est, &x, &y, stat)
+            .unwrap();
         rejections += r.reject(0.05).unwrap() as usize;
     }
     let (lo, hi) = binom_interval(reps, 0.05);
@@ -481,7 +521,7 @@ fn calibration_under_the_null_small() {
 fn calibration_under_the_null() {
     for stat in [Statistic::V, Statistic::U] {
         calibration(
-            &Estimator::SlicedSort(SlicedSort::new(30).unwrap().seed(3)),
+            &Estimator::SlicedSort(SlicedSort::new(30).unwrap().with_seed(3)),
             stat,
             2000,
             40,

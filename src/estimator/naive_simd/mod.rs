@@ -64,7 +64,7 @@
 mod grad;
 mod value;
 
-use crate::float::Float;
+use crate::float::{Float, Precision};
 use crate::points::Points;
 
 /// Lanes of one chunk of columns (one AVX-512 register of `f32`).
@@ -162,7 +162,7 @@ pub(crate) struct Plan<F> {
 
 /// Smallest non-zero magnitude allowed after scaling (see the module docs).
 fn floor_of<F: Float>() -> f64 {
-    if F::epsilon().as_f64() > 1e-10 {
+    if F::PRECISION == Precision::Single {
         2f64.powi(-40)
     } else {
         2f64.powi(-400)
