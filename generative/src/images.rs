@@ -10,47 +10,14 @@ use std::path::{Path, PathBuf};
 
 use rand::RngExt;
 use rand_distr::{Distribution, StandardNormal};
-use serde::{Deserialize, Serialize};
 use sliced_mmd::io::{read_cifar10, read_idx, read_images, ImageSet};
 use sliced_mmd::rng::substream;
 
 use crate::error::{GenError, Result};
 
-/// The shape of one image.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ImageShape {
-    /// 1 (grayscale) or 3 (RGB).
-    pub channels: usize,
-    /// Rows.
-    pub height: usize,
-    /// Columns.
-    pub width: usize,
-}
-
-impl ImageShape {
-    /// Values per image.
-    pub fn dim(&self) -> usize {
-        self.channels * self.height * self.width
-    }
-
-    /// The shape of an [`ImageSet`]'s images.
-    pub fn of(set: &ImageSet) -> Self {
-        ImageShape {
-            channels: set.channels,
-            height: set.height,
-            width: set.width,
-        }
-    }
-
-    /// The same channels at `height x width`.
-    pub fn resized(&self, height: usize, width: usize) -> Self {
-        ImageShape {
-            channels: self.channels,
-            height,
-            width,
-        }
-    }
-}
+/// The shape of one image (width, height, channels), the core crate's
+/// type: parsed from `WxH` / `WxHxC`, and stored in a model's manifest.
+pub use sliced_mmd::io::ImageShape;
 
 /// Read an image dataset from a file or a folder.
 ///

@@ -49,7 +49,8 @@
 //! estimators. The reader is chosen by the file name
 //! ([`ImageFormat::from_path`]); every file may be gzip-compressed: it is
 //! decompressed when it starts with the gzip magic bytes `1f 8b` or its
-//! name ends in `.gz`.
+//! name ends in `.gz`. The size of the images is an [`ImageShape`], written
+//! and parsed as `WxH` or `WxHxC`.
 //!
 //! * IDX ([`read_idx`]; names ending in `ubyte`, `.idx` or `.idx3`, such as
 //!   MNIST's `train-images-idx3-ubyte.gz`), the format of MNIST and
@@ -103,7 +104,7 @@
 //! std::fs::write(dir.path().join("train-labels-idx1-ubyte"), labels)?;
 //!
 //! let set = read_images(dir.path().join("train-images-idx3-ubyte"))?;
-//! assert_eq!((set.n, set.channels, set.height, set.width), (2, 1, 2, 3));
+//! assert_eq!((set.n, set.shape.width, set.shape.height), (2, 3, 2));
 //! assert_eq!(set.image(0), &[0.0, 0.2, 0.4, 0.6, 0.8, 1.0]);
 //! assert_eq!(set.labels, Some(vec![4, 9]));
 //! let x = set.to_points()?;
@@ -121,7 +122,10 @@ use std::path::{Path, PathBuf};
 use crate::float::Float;
 use crate::points::Points;
 
-pub use images::{read_cifar10, read_idx, read_images, read_mnist_csv, ImageFormat, ImageSet};
+pub use images::{
+    read_cifar10, read_idx, read_images, read_mnist_csv, ImageFormat, ImageSet, ImageShape,
+    ImageShapeError,
+};
 
 /// Why a sample file or an image dataset could not be read.
 ///

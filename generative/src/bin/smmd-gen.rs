@@ -189,7 +189,7 @@ fn read_dataset(path: &Path) -> Result<Dataset, GenError> {
     Ok(Dataset {
         dim: set.dim(),
         n: set.n,
-        image: Some(ImageShape::of(&set)),
+        image: Some(set.shape),
         values: set.pixels,
     })
 }

@@ -3,7 +3,7 @@
 use std::path::Path;
 
 use super::gzip::read_bytes;
-use super::{ImageSet, UNIT};
+use super::{ImageSet, ImageShape, UNIT};
 use crate::io::ReadError;
 
 /// Bytes of one CIFAR-10 record: a label and 3 x 32 x 32 pixels.
@@ -32,7 +32,7 @@ const CIFAR_RECORD: usize = 1 + 3 * 32 * 32;
 /// record[1 + 2 * 1024 + 3 * 32 + 4] = 255; // channel 2 (blue), row 3, column 4
 /// std::fs::write(&path, &record)?;
 /// let set = read_cifar10(&[path])?;
-/// assert_eq!((set.n, set.channels, set.height, set.width), (1, 3, 32, 32));
+/// assert_eq!((set.n, set.shape.to_string()), (1, "32x32x3".to_string()));
 /// assert_eq!(set.image(0)[2 * 1024 + 3 * 32 + 4], 1.0);
 /// assert_eq!(set.labels, Some(vec![6]));
 /// # Ok(()) }
@@ -83,8 +83,10 @@ pub fn read_cifar10<P: AsRef<Path>>(batches: &[P]) -> Result<ImageSet, ReadError
         pixels,
         n: labels.len(),
         labels: Some(labels),
-        width: 32,
-        height: 32,
-        channels: 3,
+        shape: ImageShape {
+            width: 32,
+            height: 32,
+            channels: 3,
+        },
     })
 }

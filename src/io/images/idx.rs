@@ -3,7 +3,7 @@
 use std::path::Path;
 
 use super::gzip::read_bytes;
-use super::{scale, ImageSet};
+use super::{scale, ImageSet, ImageShape};
 use crate::io::ReadError;
 
 /// The magic number of IDX images of unsigned bytes (3 dimensions).
@@ -155,9 +155,11 @@ pub fn read_idx(images: impl AsRef<Path>, labels: Option<&Path>) -> Result<Image
         pixels,
         labels,
         n,
-        width,
-        height,
-        channels: 1,
+        shape: ImageShape {
+            width,
+            height,
+            channels: 1,
+        },
     })
 }
 

@@ -3,7 +3,7 @@
 use std::path::Path;
 
 use super::gzip::read_bytes;
-use super::{ImageSet, UNIT};
+use super::{ImageSet, ImageShape, UNIT};
 use crate::io::ReadError;
 
 /// A field as a byte value: an integer in `0..=255`, possibly written as a
@@ -53,7 +53,7 @@ fn is_number(field: &[u8]) -> bool {
 /// // two 2 x 2 images, the label last
 /// std::fs::write(&path, "0,51,102,255,3\n255,255,0,0,7\n")?;
 /// let set = read_mnist_csv(&path)?;
-/// assert_eq!((set.n, set.width, set.height), (2, 2, 2));
+/// assert_eq!((set.n, set.shape.width, set.shape.height), (2, 2, 2));
 /// assert_eq!(set.image(0), &[0.0, 0.2, 0.4, 1.0]);
 /// assert_eq!(set.labels, Some(vec![3, 7]));
 /// # Ok(()) }
@@ -133,8 +133,10 @@ pub fn read_mnist_csv(path: impl AsRef<Path>) -> Result<ImageSet, ReadError> {
         pixels,
         n: labels.len(),
         labels: Some(labels),
-        width,
-        height: width,
-        channels: 1,
+        shape: ImageShape {
+            width,
+            height: width,
+            channels: 1,
+        },
     })
 }

@@ -6,7 +6,9 @@ mod gzip;
 mod idx;
 mod mnist_csv;
 
+use std::fmt;
 use std::path::{Path, PathBuf};
+use std::str::FromStr;
 
 use super::ReadError;
 use crate::points::Points;
@@ -16,12 +18,169 @@ pub(crate) use idx::idx_type_name;
 pub use idx::read_idx;
 pub use mnist_csv::read_mnist_csv;
 
+/// The size of one image: width and height in pixels, and the number of
+/// channels (1 for grayscale, 3 for RGB).
+///
+/// An image is [`dim`](ImageShape::dim) values in CHW order (channel
+/// planes, each row by row). The shape is written and parsed as `WxH` for
+/// one channel and `WxHxC` otherwise (width first, as image sizes are
+/// usually given).
+///
+/// # Examples
+/// ```
+/// use sliced_mmd::io::{ImageShape, ImageShapeError};
+/// let mnist: ImageShape = "28x28".parse()?;
+/// assert_eq!(mnist, ImageShape { width: 28, height: 28, channels: 1 });
+/// assert_eq!(mnist.dim(), 784);
+/// let cifar: ImageShape = "32x32x3".parse()?;
+/// assert_eq!((cifar.to_string(), cifar.dim()), ("32x32x3".to_string(), 3072));
+/// assert_eq!(
+///     "32x32x2".parse::<ImageShape>(),
+///     Err(ImageShapeError::Channels { text: "32x32x2".into(), channels: 2 })
+/// );
+/// # Ok::<(), ImageShapeError>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct ImageShape {
+    /// Width in pixels (columns).
+    pub width: usize,
+    /// Height in pixels (rows).
+    pub height: usize,
+    /// Values per pixel: 1 for grayscale, 3 for RGB.
+    pub channels: usize,
+}
+
+impl ImageShape {
+    /// Values per image: `channels * height * width` (saturating at
+    /// `usize::MAX`, which no image in memory reaches).
+    pub fn dim(&self) -> usize {
+        self.channels
+            .saturating_mul(self.height)
+            .saturating_mul(self.width)
+    }
+
+    /// The same channels at `height` rows and `width` columns (note the
+    /// order: rows first, as in `height / factor, width / factor`).
+    pub fn resized(&self, height: usize, width: usize) -> ImageShape {
+        ImageShape {
+            width,
+            height,
+            channels: self.channels,
+        }
+    }
+}
+
+impl fmt::Display for ImageShape {
+    /// `WxH` for one channel, `WxHxC` otherwise.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.channels == 1 {
+            write!(f, "{}x{}", self.width, self.height)
+        } else {
+            write!(f, "{}x{}x{}", self.width, self.height, self.channels)
+        }
+    }
+}
+
+/// Why a text is not an [`ImageShape`]. Every message is one lowercase
+/// line that quotes the text.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ImageShapeError {
+    /// Not two or three sizes separated by `x`.
+    #[error("'{text}' is not WxH or WxHxC (for example 28x28 or 32x32x3)")]
+    Syntax {
+        /// The text.
+        text: String,
+    },
+    /// A size that is not a whole number.
+    #[error("'{text}': '{part}' is not a whole number")]
+    NotANumber {
+        /// The text.
+        text: String,
+        /// The size that is not a number.
+        part: String,
+    },
+    /// A width or height of 0.
+    #[error("'{text}': the {side} is 0; width and height must be at least 1")]
+    ZeroSide {
+        /// The text.
+        text: String,
+        /// `"width"` or `"height"`.
+        side: &'static str,
+    },
+    /// A number of channels other than 1 and 3.
+    #[error("'{text}': {channels} channels; expected 1 (grayscale) or 3 (rgb)")]
+    Channels {
+        /// The text.
+        text: String,
+        /// The number of channels.
+        channels: usize,
+    },
+    /// An image of more values than a `usize` counts.
+    #[error("'{text}': the image would have more than {} values", usize::MAX)]
+    TooLarge {
+        /// The text.
+        text: String,
+    },
+}
+
+impl FromStr for ImageShape {
+    type Err = ImageShapeError;
+
+    /// Parse `WxH` (one channel) or `WxHxC`; `X` may be upper case and
+    /// spaces around the numbers are ignored. Width and height must be at
+    /// least 1 and channels 1 or 3.
+    fn from_str(text: &str) -> Result<ImageShape, ImageShapeError> {
+        let owned = || text.to_string();
+        let parts: Vec<&str> = text.split(['x', 'X']).map(str::trim).collect();
+        if !(2..=3).contains(&parts.len()) || parts.iter().any(|p| p.is_empty()) {
+            return Err(ImageShapeError::Syntax { text: owned() });
+        }
+        let mut sizes = [0usize, 0, 1];
+        for (size, part) in sizes.iter_mut().zip(&parts) {
+            *size = part.parse().map_err(|_| ImageShapeError::NotANumber {
+                text: owned(),
+                part: (*part).to_string(),
+            })?;
+        }
+        let [width, height, channels] = sizes;
+        for (side, value) in [("width", width), ("height", height)] {
+            if value == 0 {
+                return Err(ImageShapeError::ZeroSide {
+                    text: owned(),
+                    side,
+                });
+            }
+        }
+        if channels != 1 && channels != 3 {
+            return Err(ImageShapeError::Channels {
+                text: owned(),
+                channels,
+            });
+        }
+        if width
+            .checked_mul(height)
+            .and_then(|p| p.checked_mul(channels))
+            .is_none()
+        {
+            return Err(ImageShapeError::TooLarge { text: owned() });
+        }
+        Ok(ImageShape {
+            width,
+            height,
+            channels,
+        })
+    }
+}
+
 /// A set of images; rows are images, pixels are scaled to `[0, 1]`.
 ///
 /// Image `i` is `pixels[i * dim()..(i + 1) * dim()]`, channel-major
 /// (CHW, the CIFAR and PyTorch layout): all of channel 0 row by row, then
 /// channel 1, and so on, so pixel `(c, y, x)` of an image is at
-/// `c * height * width + y * width + x`. Grayscale images have one channel.
+/// `c * height * width + y * width + x` with the sizes of
+/// [`shape`](ImageSet::shape). Grayscale images have one channel.
 ///
 /// The readers return sets with at least one image of at least one pixel,
 /// `pixels.len() == n * dim()` and, when there are labels, one label per
@@ -30,15 +189,13 @@ pub use mnist_csv::read_mnist_csv;
 ///
 /// # Examples
 /// ```
-/// use sliced_mmd::io::ImageSet;
-/// // two 1 x 2 grayscale images
+/// use sliced_mmd::io::{ImageSet, ImageShape};
+/// // two 2 x 1 grayscale images (2 columns, 1 row)
 /// let set = ImageSet {
 ///     pixels: vec![0.0, 0.5, 1.0, 0.25],
 ///     labels: Some(vec![3, 7]),
 ///     n: 2,
-///     width: 2,
-///     height: 1,
-///     channels: 1,
+///     shape: ImageShape { width: 2, height: 1, channels: 1 },
 /// };
 /// assert_eq!(set.dim(), 2);
 /// assert_eq!(set.image(1), &[1.0, 0.25]);
@@ -56,18 +213,15 @@ pub struct ImageSet {
     pub labels: Option<Vec<u8>>,
     /// Number of images.
     pub n: usize,
-    /// Width of an image in pixels (columns).
-    pub width: usize,
-    /// Height of an image in pixels (rows).
-    pub height: usize,
-    /// Number of channels: 1 for grayscale, 3 for RGB.
-    pub channels: usize,
+    /// The size of every image.
+    pub shape: ImageShape,
 }
 
 impl ImageSet {
-    /// Values per image: `channels * height * width`.
+    /// Values per image: `channels * height * width`
+    /// ([`ImageShape::dim`]).
     pub fn dim(&self) -> usize {
-        self.channels * self.height * self.width
+        self.shape.dim()
     }
 
     /// Image `i`, `dim()` values in CHW order.
@@ -118,14 +272,12 @@ impl ImageSet {
     ///
     /// # Examples
     /// ```
-    /// use sliced_mmd::io::ImageSet;
+    /// use sliced_mmd::io::{ImageSet, ImageShape};
     /// let set = ImageSet {
     ///     pixels: vec![0.1, 0.2, 0.3],
     ///     labels: Some(vec![3, 7, 3]),
     ///     n: 3,
-    ///     width: 1,
-    ///     height: 1,
-    ///     channels: 1,
+    ///     shape: ImageShape { width: 1, height: 1, channels: 1 },
     /// };
     /// let threes = set.with_labels(&[3]);
     /// assert_eq!((threes.n, threes.pixels), (2, vec![0.1, 0.3]));
@@ -145,9 +297,7 @@ impl ImageSet {
             n: labels.len(),
             pixels,
             labels: Some(labels),
-            width: self.width,
-            height: self.height,
-            channels: self.channels,
+            shape: self.shape,
         }
     }
 
