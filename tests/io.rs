@@ -216,6 +216,28 @@ fn missing_file() {
     }
 }
 
+/// A `.csv` path that opens but cannot be read (a directory, on Unix):
+/// the failure is a read error that keeps the system's error kind, never
+/// an error of another format.
+#[cfg(unix)]
+#[test]
+fn csv_read_failure_is_a_read_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("rows.csv");
+    std::fs::create_dir(&p).unwrap();
+    let e = read_points(&p).unwrap_err();
+    let ReadError::Io { path, source } = &e else {
+        panic!("expected ReadError::Io, got {e:?}");
+    };
+    assert_eq!(path, &p);
+    assert_eq!(source.kind(), std::io::ErrorKind::IsADirectory, "{source}");
+    let msg = e.to_string();
+    assert!(
+        msg.starts_with(&format!("{}: cannot read: ", p.display())) && !msg.contains("npy"),
+        "{msg}"
+    );
+}
+
 #[test]
 fn unknown_extension() {
     let dir = tempfile::tempdir().unwrap();

@@ -174,6 +174,18 @@ pub enum ReadError {
         /// What is wrong.
         reason: String,
     },
+    /// A `.csv` file the CSV parser rejects for a reason other than the
+    /// ones above (an I/O error is [`Io`](ReadError::Io), a line with
+    /// another number of fields [`RaggedRow`](ReadError::RaggedRow)).
+    #[error("{}: not a valid .csv file{}: {reason}", .path.display(), LineSuffix(*.line))]
+    InvalidCsv {
+        /// The file.
+        path: PathBuf,
+        /// The line, from 1, when the parser knows it.
+        line: Option<u64>,
+        /// What is wrong.
+        reason: String,
+    },
     /// A `.npy` file of a type other than float or integer.
     #[error("{}: unsupported dtype '{dtype}': expected floats or integers", .path.display())]
     UnsupportedDtype {
@@ -354,6 +366,7 @@ impl ReadError {
             | ReadError::UnknownFormat { path }
             | ReadError::Empty { path }
             | ReadError::InvalidNpy { path, .. }
+            | ReadError::InvalidCsv { path, .. }
             | ReadError::UnsupportedDtype { path, .. }
             | ReadError::UnsupportedShape { path, .. }
             | ReadError::RaggedRow { path, .. }
@@ -463,28 +476,46 @@ impl Format {
 /// for the first NaN or infinite value, and the format-specific variants
 /// ([`ReadError::InvalidNpy`], [`ReadError::UnsupportedDtype`],
 /// [`ReadError::UnsupportedShape`], [`ReadError::RaggedRow`],
-/// [`ReadError::NotANumber`]).
+/// [`ReadError::NotANumber`], [`ReadError::InvalidCsv`]).
 pub fn read_points(path: impl AsRef<Path>) -> Result<Points<'static, f64>, ReadError> {
     let path = path.as_ref();
-    let (data, n, d) = match Format::from_path(path) {
-        Some(Format::Npy) => npy::read(path)?,
-        Some(Format::Csv) => csv::read(path)?,
-        None => {
-            return Err(ReadError::UnknownFormat {
-                path: path.to_path_buf(),
-            })
-        }
+    let Some(format) = Format::from_path(path) else {
+        return Err(ReadError::UnknownFormat {
+            path: path.to_path_buf(),
+        });
+    };
+    let (data, n, d) = match format {
+        Format::Npy => npy::read(path)?,
+        Format::Csv => csv::read(path)?,
     };
     if n == 0 || d == 0 {
         return Err(ReadError::Empty {
             path: path.to_path_buf(),
         });
     }
-    // The readers have checked the shape and that every value is finite.
-    Points::from_vec(data, n, d).map_err(|e| ReadError::InvalidNpy {
-        path: path.to_path_buf(),
-        reason: e.to_string(),
+    // The readers have checked the shape and that every value is finite,
+    // so this fails only on a reader bug, reported against the format read.
+    Points::from_vec(data, n, d).map_err(|e| {
+        let path = path.to_path_buf();
+        let reason = e.to_string();
+        match format {
+            Format::Npy => ReadError::InvalidNpy { path, reason },
+            Format::Csv => ReadError::InvalidCsv {
+                path,
+                line: None,
+                reason,
+            },
+        }
     })
+}
+
+/// `s` with its first character in lower case (messages are lowercase).
+fn lowercase_first(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(first) => first.to_lowercase().chain(c).collect(),
+        None => String::new(),
+    }
 }
 
 /// Write a row-major `n x d` buffer as a C-order `.npy` array of shape
