@@ -715,3 +715,70 @@ fn image_shape_parse_display_and_errors() {
         assert!(!msg.contains('\n') && msg.starts_with('\''), "{msg}");
     }
 }
+
+#[test]
+fn image_format_from_content() {
+    let dir = tempfile::tempdir().unwrap();
+    let from = |p: &Path| ImageFormat::from_content(p).unwrap();
+    // IDX images and labels, plain and gzipped, under any name
+    let (images, labels) = three_images();
+    for (name, bytes) in [
+        ("a.dat", images.clone()),
+        ("b", gzip(&images)),
+        ("c.csv", labels.clone()),
+    ] {
+        let p = write(dir.path(), name, &bytes);
+        assert_eq!(from(&p), Some(ImageFormat::Idx), "{name}");
+    }
+    // an unsupported IDX type is still IDX, for the reader to explain
+    let p = write(dir.path(), "f.bin", &[0, 0, 0x0d, 3, 0, 0, 0, 1]);
+    assert_eq!(from(&p), Some(ImageFormat::Idx));
+
+    // the MNIST CSV: 8 x 8 pixels and a label, label last or first
+    let row = |label: u8| format!("{}{label}\n", "0,17,".repeat(32));
+    let csv = row(3) + &row(9);
+    for (name, bytes) in [
+        ("digits", csv.clone().into_bytes()),
+        ("digits.gz", gzip(csv.as_bytes())),
+        (
+            "kaggle.csv",
+            format!("label,{}\n# comment\n\n{csv}", vec!["p"; 64].join(",")).into_bytes(),
+        ),
+    ] {
+        let p = write(dir.path(), name, &bytes);
+        assert_eq!(from(&p), Some(ImageFormat::MnistCsv), "{name}");
+    }
+    // a long file: only the complete lines of the first 64 KiB count
+    let long = row(1).repeat(2000);
+    let p = write(dir.path(), "long", long.as_bytes());
+    assert_eq!(from(&p), Some(ImageFormat::MnistCsv));
+
+    for (name, text) in [
+        ("points", "0.5,1\n2,3\n".to_string()),
+        // integer bytes, but 4 pixels: 2 x 2 is too small to be taken for images
+        ("small", "1,2,3,4,5\n".to_string()),
+        // a value above 255
+        ("big", row(3).replace("17", "256")),
+        // 63 pixels: not a square
+        ("odd", format!("{}1\n", "0,".repeat(63))),
+        // ragged
+        ("ragged", row(3) + "1,2\n"),
+        ("empty", String::new()),
+        (
+            "header only",
+            format!("label,{}\n", vec!["p"; 64].join(",")),
+        ),
+    ] {
+        let p = write(dir.path(), name, text.as_bytes());
+        assert_eq!(from(&p), None, "{name}");
+    }
+    // CIFAR-10 batches have no magic number
+    let p = write(dir.path(), "data_batch_1.bin", &cifar_batch(0, 1));
+    assert_eq!(from(&p), None);
+
+    let e = ImageFormat::from_content(&dir.path().join("missing")).unwrap_err();
+    assert!(matches!(e, ReadError::Open { .. }), "{e}");
+    let p = write(dir.path(), "corrupt.gz", &gzip(&images)[..20]);
+    let e = ImageFormat::from_content(&p).unwrap_err();
+    assert!(matches!(e, ReadError::Decompress { .. }), "{e}");
+}

@@ -1,7 +1,7 @@
 //! Reading a file whole, decompressing it when it is gzip-compressed.
 
 use std::fs::File;
-use std::io::Read;
+use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
 
 use flate2::read::MultiGzDecoder;
@@ -46,4 +46,32 @@ pub(super) fn read_bytes(path: &Path) -> Result<Vec<u8>, ReadError> {
         .read_to_end(&mut out)
         .map_err(decompress)?;
     Ok(out)
+}
+
+/// The first `limit` bytes of a file, decompressed when it starts with the
+/// gzip magic bytes `1f 8b` (whatever its name), for guessing its format.
+pub(crate) fn read_head(path: &Path, limit: u64) -> Result<Vec<u8>, ReadError> {
+    let file = File::open(path).map_err(|source| ReadError::Open {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    let io = |source| ReadError::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    let mut reader = BufReader::new(file);
+    let gzip_magic = reader.fill_buf().map_err(io)?.starts_with(&[0x1f, 0x8b]);
+    let mut head = Vec::new();
+    if gzip_magic {
+        MultiGzDecoder::new(reader)
+            .take(limit)
+            .read_to_end(&mut head)
+            .map_err(|source| ReadError::Decompress {
+                path: path.to_path_buf(),
+                source,
+            })?;
+    } else {
+        reader.take(limit).read_to_end(&mut head).map_err(io)?;
+    }
+    Ok(head)
 }

