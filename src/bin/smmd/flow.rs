@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use serde_json::json;
 use sliced_mmd::flow::{shapes, uniform_box, FlowState};
-use sliced_mmd::io::{read_points, write_npy};
+use sliced_mmd::io::{read_points, write_npy, ImageShape};
 use sliced_mmd::{
     Adam, AnyOptimizer, Estimator, Float, Flow, GradientDescent, MmdEstimator, Momentum, Optimizer,
     Points, Precision, Riesz, SlicedSort, Snapshots, Stop,
@@ -14,7 +14,7 @@ use sliced_mmd::{
 use crate::args::{FlowArgs, OptimizerName};
 use crate::commands::{on_threads, CliResult};
 use crate::errors::{describe, describe_in};
-use crate::pictures::{self, ImageShape};
+use crate::pictures;
 use crate::progress::Bar;
 
 /// How many particles the pictures show at most.
@@ -24,15 +24,20 @@ const GRID_IMAGES: usize = 12;
 
 /// Run `smmd flow`.
 pub fn run_flow(a: &FlowArgs) -> CliResult<()> {
-    let shape_opt = a.image.as_deref().map(ImageShape::parse).transpose()?;
+    let shape_opt = a
+        .image
+        .as_deref()
+        .map(|text| text.parse::<ImageShape>())
+        .transpose()
+        .map_err(|e| format!("invalid --image {e}"))?;
     let (target, dataset_shape) = load_target(a)?;
     let shape = shape_opt.or(dataset_shape);
     if let Some(s) = shape {
-        if s.len() != target.d() {
+        if s.dim() != target.d() {
             return Err(format!(
                 "--image {}: {} values per image, but the target has d = {}",
                 s,
-                s.len(),
+                s.dim(),
                 target.d()
             ));
         }
