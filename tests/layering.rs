@@ -109,9 +109,9 @@ fn crate_uses(text: &str) -> Vec<(usize, String)> {
                 .collect();
             if !name.is_empty() {
                 out.push((i + 1, name));
-            } else if after.starts_with('{') {
+            } else if let Some(braced) = after.strip_prefix('{') {
                 // use crate::{a, b::c}
-                let inner = after[1..].split('}').next().unwrap_or("");
+                let inner = braced.split('}').next().unwrap_or("");
                 for item in inner.split(',') {
                     let head: String = item
                         .trim()
