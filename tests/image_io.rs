@@ -252,11 +252,11 @@ fn image_set_helpers() {
 
     assert_eq!(set.label(2), Some(9));
     assert_eq!(set.label(3), None);
-    let nines_and_fives = set.with_labels(&[9, 5]);
+    let nines_and_fives = set.of_labels(&[9, 5]);
     assert_eq!(nines_and_fives.n, 2);
     assert_eq!(nines_and_fives.labels, Some(vec![5, 9]));
     assert_eq!(nines_and_fives.image(1), set.image(2));
-    assert_eq!(set.with_labels(&[1]).n, 0);
+    assert_eq!(set.of_labels(&[1]).n, 0);
 
     let mut first = set.clone();
     first.truncate(1);
@@ -268,10 +268,10 @@ fn image_set_helpers() {
         set.clone().take(0).to_points(),
         Err(sliced_mmd::MmdError::EmptySample { .. })
     ));
-    // without labels, with_labels is empty
+    // without labels, of_labels is empty
     let unlabelled = read_idx(&img, None).unwrap();
     assert_eq!(unlabelled.label(0), None);
-    assert_eq!(unlabelled.with_labels(&[5]).n, 0);
+    assert_eq!(unlabelled.of_labels(&[5]).n, 0);
 }
 
 #[test]

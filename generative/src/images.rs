@@ -8,13 +8,13 @@
 
 use std::path::{Path, PathBuf};
 
+use crate::rng::substream;
 use rand::RngExt;
 use rand_distr::{Distribution, StandardNormal};
 use sliced_mmd::io::{
     read_cifar10, read_idx, read_images, read_mnist_csv, read_points_as, Format, ImageFormat,
     ImageSet,
 };
-use crate::rng::substream;
 
 use crate::error::{GenError, Result};
 

@@ -16,11 +16,11 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use rand::seq::SliceRandom;
 use sliced_mmd::io::write_npy;
 use sliced_mmd::plot::{image_grid, line_plot, ImageRow, Series};
-use smmd_generative::rng::substream;
 use smmd_generative::chain::noise;
 use smmd_generative::eval::{evaluate, nearest, HeldOut};
 use smmd_generative::images::{clamp_unit, read_data, DataFormat};
 use smmd_generative::net::FitOptions;
+use smmd_generative::rng::substream;
 use smmd_generative::{train, BlockReport, Chain, GenError, Manifest, TrainConfig, TrainData};
 
 #[derive(Parser)]

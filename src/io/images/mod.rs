@@ -279,10 +279,10 @@ impl ImageSet {
     ///     n: 3,
     ///     shape: ImageShape { width: 1, height: 1, channels: 1 },
     /// };
-    /// let threes = set.with_labels(&[3]);
+    /// let threes = set.of_labels(&[3]);
     /// assert_eq!((threes.n, threes.pixels), (2, vec![0.1, 0.3]));
     /// ```
-    pub fn with_labels(&self, keep: &[u8]) -> ImageSet {
+    pub fn of_labels(&self, keep: &[u8]) -> ImageSet {
         let mut pixels = Vec::new();
         let mut labels = Vec::new();
         if let Some(all) = &self.labels {
