@@ -1,7 +1,7 @@
 //! What is estimated: the V- or U-statistic of MMD², and an estimate of it.
 //!
 //! Every estimator and the permutation tests derive the U-statistic from
-//! the V-statistic in one place, [`Statistic::of_v`]:
+//! the V-statistic in one place, `Statistic::of_v` (crate-internal):
 //!
 //! ```text
 //! V = A_x + A_y - 2 S_xy,    A_x = 1/N² Σ_{i,k} K(x_i,x_k),   S_xy = 1/(NM) Σ_{i,j} K(x_i,y_j)
@@ -84,9 +84,17 @@ impl Statistic {
 
     /// This statistic from the three pair sums: `V = A_x + A_y - 2 S_xy`,
     /// then [`Statistic::of_v`]. `sxy` is the plain sum `Σ_{i,j} K(x_i,y_j)`.
+    /// The V-statistic is the MMD² of two measures, never negative for the
+    /// crate's kernels (all conditionally positive definite); the cancelling
+    /// sum can round to a tiny negative number (`-2e-16` for identical
+    /// samples), which is returned as 0. The U-statistic is formed from the
+    /// unrounded value.
     pub(crate) fn of_pair_sums(self, n: usize, m: usize, wx: Within, wy: Within, sxy: f64) -> f64 {
         let v = wx.all + wy.all - 2.0 * sxy / (n as f64 * m as f64);
-        self.of_v(v, n, m, wx, wy)
+        match self {
+            Statistic::V => v.max(0.0),
+            Statistic::U => self.of_v(v, n, m, wx, wy),
+        }
     }
 }
 

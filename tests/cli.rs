@@ -561,7 +561,7 @@ fn bad_inputs_give_one_line_errors() {
     );
     fails(
         &["mmd", x, y, "--slices", "0"],
-        "--slices: invalid number of slices = 0",
+        "--slices: invalid number of slices P = 0",
     );
     fails(&["test", x, y, "--slices", "0"], "--slices");
     for sub in ["mmd", "test"] {

@@ -2,7 +2,7 @@
 //!
 //! The library checks every value it is given and says which value was
 //! wrong; the command line only adds where the value came from: the option
-//! (`--slices: invalid number of slices = 0: ...`) or the file of the sample
+//! (`--slices: invalid number of slices P = 0: ...`) or the file of the sample
 //! (`x.npy: non-finite value ...`). This is the one place that translates.
 
 use std::fmt::Display;
