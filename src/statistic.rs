@@ -92,7 +92,10 @@ impl Statistic {
     pub(crate) fn of_pair_sums(self, n: usize, m: usize, wx: Within, wy: Within, sxy: f64) -> f64 {
         let v = wx.all + wy.all - 2.0 * sxy / (n as f64 * m as f64);
         match self {
-            Statistic::V => v.max(0.0),
+            // not `max`, which would turn a NaN (an overflow the caller
+            // reports) into 0
+            Statistic::V if v < 0.0 => 0.0,
+            Statistic::V => v,
             Statistic::U => self.of_v(v, n, m, wx, wy),
         }
     }

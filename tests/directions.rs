@@ -168,7 +168,7 @@ fn bad_shapes_are_errors() {
         assert_eq!(
             Directions::draw(design, 0, 3, 1),
             Err(MmdError::InvalidCount {
-                what: "number of slices",
+                what: "number of slices P",
                 value: 0,
                 min: 1
             })
