@@ -29,6 +29,8 @@ pub struct Input<'py, F: Element> {
     pub d: usize,
     /// Whether the array was 1-D.
     pub one_d: bool,
+    /// Whether NumPy made an aligned copy first.
+    copied: bool,
 }
 
 impl<'py, F: Element + sliced_mmd::Float> Input<'py, F> {
@@ -46,14 +48,24 @@ impl<'py, F: Element + sliced_mmd::Float> Input<'py, F> {
                 )));
             }
         };
+        let aligned: bool = array.getattr("flags")?.getattr("aligned")?.extract()?;
+        if !aligned {
+            // an unaligned buffer cannot be read as `&[F]` (nor through an
+            // ndarray view): NumPy copies it into an aligned C-order array
+            let copy = array
+                .call_method1("copy", ("C",))?
+                .cast_into::<PyArrayDyn<F>>()?;
+            let mut input = Self::read(&copy, which)?;
+            input.copied = true;
+            return Ok(input);
+        }
         let ro = array
             .try_readonly()
             .map_err(|e| error(format!("sample {which}: {e}")))?;
         let values = if ro.is_c_contiguous() && ro.as_slice().is_ok() {
             Values::Borrowed(ro)
         } else {
-            // Fortran order, strided or unaligned: one copy in row-major
-            // (logical) order.
+            // Fortran order or strided: one copy in row-major (logical) order
             Values::Owned(ro.as_array().iter().copied().collect())
         };
         Ok(Input {
@@ -61,6 +73,7 @@ impl<'py, F: Element + sliced_mmd::Float> Input<'py, F> {
             n,
             d,
             one_d,
+            copied: false,
         })
     }
 
@@ -73,8 +86,8 @@ impl<'py, F: Element + sliced_mmd::Float> Input<'py, F> {
     }
 
     /// Whether the values are the caller's buffer (no copy was made).
-    pub fn is_borrowed(&self) -> bool {
-        matches!(self.values, Values::Borrowed(_))
+    pub fn is_zero_copy(&self) -> bool {
+        !self.copied && matches!(self.values, Values::Borrowed(_))
     }
 }
 

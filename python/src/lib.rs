@@ -669,8 +669,8 @@ fn median_heuristic(
 #[pyfunction]
 fn _is_zero_copy(a: &Bound<'_, PyAny>) -> PyResult<bool> {
     Ok(match read_pair(a, a)? {
-        Pair::F64(x, _) => x.is_borrowed(),
-        Pair::F32(x, _) => x.is_borrowed(),
+        Pair::F64(x, _) => x.is_zero_copy(),
+        Pair::F32(x, _) => x.is_zero_copy(),
     })
 }
 
