@@ -32,7 +32,7 @@ type.
 from __future__ import annotations
 
 import dataclasses
-from typing import Any, Iterator, List, Optional, Sequence, Tuple, Union
+from typing import Any, Dict, Iterator, List, Optional, Sequence, Tuple, Union
 
 import numpy as np
 
@@ -150,7 +150,7 @@ def _estimator_options(
     directions: Directions,
     seed: int,
     threads: Optional[int],
-) -> dict:
+) -> Dict[str, Any]:
     design, dirs = _directions(directions)
     return dict(
         kernel=_name(kernel, "kernel"),
@@ -577,7 +577,7 @@ def _test(
     num_resamples: int,
     scaled: bool,
     stat: str,
-    opts: dict,
+    opts: Dict[str, Any],
     memory_budget: Optional[int],
 ) -> TestResult:
     xa, ya, _ = _pair(x, y)

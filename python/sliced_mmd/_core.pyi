@@ -9,6 +9,17 @@ from typing import List, Optional, Tuple
 import numpy as np
 import numpy.typing as npt
 
+__all__ = [
+    "__version__",
+    "MmdError",
+    "mmd",
+    "mmd_grad",
+    "permutation_test",
+    "flow",
+    "median_heuristic",
+    "_is_zero_copy",
+]
+
 __version__: str
 
 class MmdError(ValueError):
