@@ -36,7 +36,10 @@ fn gradient(c: &mut Criterion, name: &str, n: usize, d: usize, p: usize, design:
     let x = gaussian::<f32>(n, d, 0.0, 1);
     let y = gaussian::<f32>(n, d, 0.5, 2);
     let mut g = vec![0f32; n * d];
-    let est = SlicedSort::new(p).expect("P > 0").with_design(design).with_seed(3);
+    let est = SlicedSort::new(p)
+        .expect("P > 0")
+        .with_design(design)
+        .with_seed(3);
     let mut group = c.benchmark_group("flow_step");
     group.sample_size(10);
     group.warm_up_time(Duration::from_secs(1));

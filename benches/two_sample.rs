@@ -75,7 +75,11 @@ fn sliced() {
     let test = PermutationTest::new(b).expect("B > 0").with_seed(4);
     let (fast, res) = best_of(3, || test.run(&est, &x, &y, Statistic::V).expect("valid"));
     let small = PermutationTest::new(b_plain).expect("B > 0").with_seed(4);
-    let (plain, plain_res) = best_of(1, || small.run_plain(&est, &x, &y, Statistic::V, None).expect("valid"));
+    let (plain, plain_res) = best_of(1, || {
+        small
+            .run_plain(&est, &x, &y, Statistic::V, None)
+            .expect("valid")
+    });
     let plain_scaled = plain * b as f64 / b_plain as f64;
     let max_diff = res
         .null

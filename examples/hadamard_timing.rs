@@ -47,7 +47,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     );
     for rep in 0..reps {
         for (design, times) in runs.iter_mut() {
-            let est = SlicedSort::new(p)?.with_seed(rep as u64).with_design(*design);
+            let est = SlicedSort::new(p)?
+                .with_seed(rep as u64)
+                .with_design(*design);
             let (_, t) = est.grad_profiled(&x, &y, &mut g)?;
             times.push(t);
         }

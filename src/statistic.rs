@@ -1,7 +1,7 @@
 //! What is estimated: the V- or U-statistic of MMD², and an estimate of it.
 //!
 //! Every estimator and the permutation tests derive the U-statistic from
-//! the V-statistic in one place, [`Statistic::from_v`]:
+//! the V-statistic in one place, `Statistic::of_v` (crate-internal):
 //!
 //! ```text
 //! V = A_x + A_y - 2 S_xy,    A_x = 1/N² Σ_{i,k} K(x_i,x_k),   S_xy = 1/(NM) Σ_{i,j} K(x_i,y_j)
@@ -73,7 +73,7 @@ impl Statistic {
     /// This statistic from the V-statistic `v` and the within-sample means
     /// of X (`N` points) and Y (`M` points): `v` itself, or
     /// `v + (A_x - D_x)/(N-1) + (A_y - D_y)/(M-1)`.
-    pub(crate) fn from_v(self, v: f64, n: usize, m: usize, wx: Within, wy: Within) -> f64 {
+    pub(crate) fn of_v(self, v: f64, n: usize, m: usize, wx: Within, wy: Within) -> f64 {
         match self {
             Statistic::V => v,
             Statistic::U => {
@@ -83,10 +83,18 @@ impl Statistic {
     }
 
     /// This statistic from the three pair sums: `V = A_x + A_y - 2 S_xy`,
-    /// then [`Statistic::from_v`]. `sxy` is the plain sum `Σ_{i,j} K(x_i,y_j)`.
-    pub(crate) fn from_pair_sums(self, n: usize, m: usize, wx: Within, wy: Within, sxy: f64) -> f64 {
+    /// then [`Statistic::of_v`]. `sxy` is the plain sum `Σ_{i,j} K(x_i,y_j)`.
+    /// The V-statistic is the MMD² of two measures, never negative for the
+    /// crate's kernels (all conditionally positive definite); the cancelling
+    /// sum can round to a tiny negative number (`-2e-16` for identical
+    /// samples), which is returned as 0. The U-statistic is formed from the
+    /// unrounded value.
+    pub(crate) fn of_pair_sums(self, n: usize, m: usize, wx: Within, wy: Within, sxy: f64) -> f64 {
         let v = wx.all + wy.all - 2.0 * sxy / (n as f64 * m as f64);
-        self.from_v(v, n, m, wx, wy)
+        match self {
+            Statistic::V => v.max(0.0),
+            Statistic::U => self.of_v(v, n, m, wx, wy),
+        }
     }
 }
 

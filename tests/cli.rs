@@ -374,7 +374,11 @@ fn grad_writes_the_library_gradient() {
         "--seed",
         "9",
     ]);
-    let (want_v, want_g) = SlicedSort::new(32).unwrap().with_seed(9).grad(&x, &y).unwrap();
+    let (want_v, want_g) = SlicedSort::new(32)
+        .unwrap()
+        .with_seed(9)
+        .grad(&x, &y)
+        .unwrap();
     assert!(close(num(&v, "mmd2"), want_v));
     let g = read_points(&out).unwrap();
     for (a, b) in g.as_slice().iter().zip(&want_g) {
@@ -473,6 +477,15 @@ fn help_and_version_succeed() {
         assert!(!o.stdout.is_empty());
     }
     assert!(smmd(&["mmd", "--help"]).stdout.contains("--repeat"));
+    let top = smmd(&["--help"]).stdout;
+    for sub in ["mmd", "grad", "test", "flow"] {
+        assert!(top.contains(sub), "{sub} missing from the help: {top}");
+        // the shared options are in every subcommand
+        let help = smmd(&[sub, "--help"]).stdout;
+        for opt in ["--seed", "--threads", "--dtype", "--json"] {
+            assert!(help.contains(opt), "{sub} --help lacks {opt}: {help}");
+        }
+    }
 }
 
 /// A failure: non-zero exit, exactly one `error: ` line on stderr that
@@ -532,23 +545,35 @@ fn bad_inputs_give_one_line_errors() {
     );
     fails(&["mmd", x, d3], "d3.csv");
     fails(&["grad", d3, y, "--out", g], "dimension mismatch");
-    fails(&["mmd", x, y, "--r", "2"], "r = 2");
+    fails(
+        &["mmd", x, y, "--r", "2"],
+        "--r: invalid Riesz exponent r = 2",
+    );
     fails(&["mmd", x, y, "--r", "0"], "r = 0");
     fails(&["mmd", x, y, "--r", "-1"], "r = -1");
     fails(
         &["mmd", x, y, "--kernel", "gaussian", "--sigma", "0"],
-        "sigma",
+        "--sigma: invalid bandwidth sigma = 0",
     );
     fails(
         &["mmd", x, y, "--kernel", "laplace", "--sigma", "-2"],
         "sigma",
     );
-    fails(&["mmd", x, y, "--slices", "0"], "slices");
-    fails(&["mmd", x, y, "--threads", "0"], "threads");
-    fails(&["mmd", x, y, "--repeat", "0"], "repeat");
+    fails(
+        &["mmd", x, y, "--slices", "0"],
+        "--slices: invalid number of slices P = 0",
+    );
+    fails(&["test", x, y, "--slices", "0"], "--slices");
+    for sub in ["mmd", "test"] {
+        fails(
+            &[sub, x, y, "--threads", "0"],
+            "'--threads <T>': it must be at least 1",
+        );
+    }
+    fails(&["grad", x, y, "--out", g, "--repeat", "0"], "--repeat");
     fails(
         &["mmd", x, y, "--estimator", "features", "--features", "0"],
-        "--features 0",
+        "--features: invalid number of features",
     );
     fails(
         &["mmd", x, y, "--estimator", "naive", "--features", "8"],
@@ -570,7 +595,10 @@ fn bad_inputs_give_one_line_errors() {
         ],
         "--directions applies only",
     );
-    fails(&["mmd", x, y, "--directions", "halton"], "halton");
+    fails(
+        &["mmd", x, y, "--directions", "halton"],
+        "'halton': expected one of iid, orthogonal, sobol, hadamard",
+    );
     fails(
         &["mmd", x, y, "--estimator", "sliced", "--kernel", "gaussian"],
         "riesz",
@@ -588,10 +616,13 @@ fn bad_inputs_give_one_line_errors() {
     fails(&["mmd", x, y, "--r", "abc"], "abc");
     fails(&["mmd", x, y, "--slices", "-3"], "-3");
     fails(&["mmd", x, y, "--seed", "1.5"], "1.5");
-    fails(&["mmd", x, y, "--dtype", "f16"], "f16");
+    fails(
+        &["mmd", x, y, "--dtype", "f16"],
+        "'f16': expected one of f32, f64",
+    );
     fails(&["mmd", x], "<Y>");
     fails(&["frobnicate"], "frobnicate");
-    fails(&[], "subcommand");
+    fails(&[], "subcommand is required: mmd, grad, test or flow");
     fails(&["mmd", x, &format!("{}.txt", y)], ".txt");
 }
 

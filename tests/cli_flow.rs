@@ -236,6 +236,10 @@ fn bad_flow_options_are_one_line_errors() {
     fails(&with(&["--momentum", "1"]), "--momentum");
     fails(&with(&["--optimizer", "sgd"]), "sgd");
     fails(&with(&["--threads", "0"]), "--threads");
+    fails(&with(&["--snapshot-every", "0"]), "--snapshot-every");
+    fails(&with(&["--target-points", "0"]), "--target-points");
+    fails(&with(&["--directions", "halton"]), "halton");
+    fails(&with(&["--dtype", "f16"]), "f16");
     fails(&with(&["--image", "28x"]), "--image");
     fails(&with(&["--image", "2x2x2"]), "channels");
     fails(&with(&["--image", "3x3"]), "d = 2");

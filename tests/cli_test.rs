@@ -124,8 +124,7 @@ fn test_json_matches_library() {
         let lib = PermutationTest::new(b)
             .unwrap()
             .with_seed(seed)
-            .statistic(stat)
-            .run(&est, &x, &y)
+            .run(&est, &x, &y, stat)
             .unwrap();
         // serde_json parses floats to within a few ulps (no float_roundtrip)
         let close = |a: f64, b: f64| (a - b).abs() <= 4.0 * f64::EPSILON * b.abs();
@@ -138,6 +137,28 @@ fn test_json_matches_library() {
         assert_eq!(v["reject"].as_bool().unwrap(), lib.p_value <= alpha);
         assert!(v["seconds"].as_f64().unwrap() >= 0.0);
     }
+
+    // --dtype f32: the test on the samples in f32
+    let v = json(&data.args(&[
+        "--estimator",
+        "sliced",
+        "--slices",
+        "30",
+        "--permutations",
+        "40",
+        "--dtype",
+        "f32",
+        "--json",
+    ]));
+    assert_eq!(v["dtype"], "f32");
+    let (x32, y32) = (x.cast::<f32>().unwrap(), y.cast::<f32>().unwrap());
+    let lib = PermutationTest::new(40)
+        .unwrap()
+        .run(&SlicedSort::new(30).unwrap(), &x32, &y32, Statistic::V)
+        .unwrap();
+    assert_eq!(v["p_value"].as_f64().unwrap(), lib.p_value);
+    let t = v["statistic"].as_f64().unwrap();
+    assert!((t - lib.statistic).abs() <= 4.0 * f64::EPSILON * lib.statistic.abs());
 }
 
 #[test]
@@ -170,6 +191,10 @@ fn bad_options_give_one_line_errors() {
         (&["--alpha", "1"][..], "alpha"),
         (&["--alpha", "-0.5"][..], "alpha"),
         (&["--repeat", "2"][..], "--repeat"),
+        (&["--permutations", "0"][..], "--permutations: "),
+        (&["--alpha", "1.5"][..], "--alpha: "),
+        (&["--threads", "0"][..], "--threads"),
+        (&["--dtype", "f16"][..], "f16"),
     ] {
         let (ok, out, err) = smmd(&data.args(extra));
         assert!(!ok, "{extra:?} should fail");

@@ -1,10 +1,12 @@
 //! Direction designs: unit vectors, the right count, reproducible from the
-//! seed and independent of the thread count; orthogonal frames are
-//! orthonormal; the iid design is `Directions::iid`.
+//! seed and independent of the thread count; exactly the documented shapes
+//! are refused; orthogonal frames are orthonormal; the iid design is
+//! `Directions::iid`.
 
 mod common;
 
-use sliced_mmd::directions::{inverse_normal_cdf, DirectionDesign, SOBOL_MAX_DIM};
+use sliced_mmd::directions::{DirectionDesign, SOBOL_MAX_DIM};
+use sliced_mmd::special::inverse_normal_cdf;
 use sliced_mmd::{Directions, MmdError, SlicedSort};
 
 /// f64 rounding of a norm of `d` terms: `d u` with u = 2^-53, and some room.
@@ -12,19 +14,15 @@ fn unit_tol(d: usize) -> f64 {
     4.0 * (d as f64 + 2.0) * f64::EPSILON
 }
 
-/// The designs this build provides (the Sobol' design needs the Joe-Kuo
-/// table of the `sobol` crate; without it, it is a clear `Unsupported`).
-fn designs() -> Vec<DirectionDesign> {
-    DirectionDesign::ALL
-        .into_iter()
-        .filter(|&g| match Directions::draw(g, 1, 1, 0) {
-            Err(MmdError::Unsupported { .. }) => false,
-            other => {
-                other.unwrap();
-                true
-            }
-        })
-        .collect()
+/// The documented limits of [`Directions::draw`]: the Sobol' design is
+/// `TooLarge` above [`SOBOL_MAX_DIM`] dimensions (the size of the
+/// Joe-Kuo table) and for more than `2^32 - 1` directions; every design
+/// supports every other shape with `p, d >= 1`.
+fn unsupported(design: DirectionDesign, p: usize, d: usize) -> bool {
+    match design {
+        DirectionDesign::Sobol => d > SOBOL_MAX_DIM || p > u32::MAX as usize,
+        _ => false,
+    }
 }
 
 fn dot(a: &[f64], b: &[f64]) -> f64 {
@@ -33,7 +31,7 @@ fn dot(a: &[f64], b: &[f64]) -> f64 {
 
 #[test]
 fn every_design_gives_p_unit_vectors_reproducibly() {
-    for design in designs() {
+    for design in DirectionDesign::ALL {
         for &(p, d) in &[(1, 1), (5, 1), (7, 3), (10, 10), (25, 8), (300, 17)] {
             let a = Directions::draw(design, p, d, 11).unwrap();
             assert_eq!((a.len(), a.dim()), (p, d), "{design}");
@@ -56,7 +54,7 @@ fn every_design_gives_p_unit_vectors_reproducibly() {
 
 #[test]
 fn designs_do_not_depend_on_threads() {
-    for design in designs() {
+    for design in DirectionDesign::ALL {
         let draw = |t| common::with_threads(t, || Directions::draw(design, 700, 40, 3).unwrap());
         let one = draw(1);
         assert_eq!(one, draw(2), "{design}");
@@ -95,28 +93,85 @@ fn orthogonal_frames_are_orthonormal() {
     assert_eq!(short.as_slice(), &q.as_slice()[..(d + 3) * d]);
 }
 
+/// Every design on a grid of shapes: `p` below, equal to and above `d`
+/// (several orthogonal frames and Hadamard blocks), `d` from 1 to beyond
+/// the Sobol' table, and the exact edges of the Sobol' limits. A
+/// combination succeeds with `p` unit vectors in `R^d` unless
+/// [`unsupported`] says otherwise, and then it is an
+/// `MmdError::TooLarge` error. (`p > 2^32 - 1` is only tried where it is
+/// refused: a success would hold `2^32 d` numbers. The Hadamard design
+/// skips the two edge dimensions of the table: it pads them to `D = 2^15`,
+/// and drawing a block then costs `O((D - d) D log D)`, about half a
+/// minute; it is tried at `2^14 - 1` (padded), `2^14` and `2^15` instead.)
 #[test]
-fn sobol_reaches_cifar_dimension_and_refuses_beyond_the_table() {
-    if !designs().contains(&DirectionDesign::Sobol) {
-        return;
+fn exactly_the_documented_shapes_are_unsupported() {
+    let mut shapes = Vec::new();
+    for p in [1, 2, 5, 64, 130] {
+        for d in [1, 2, 3, 8, 17, 64] {
+            shapes.push((p, d));
+        }
     }
+    let edges = [SOBOL_MAX_DIM, SOBOL_MAX_DIM + 1];
+    for d in [(1 << 14) - 1, 1 << 14, 1 << 15].into_iter().chain(edges) {
+        shapes.extend([(1, d), (3, d)]);
+    }
+    let too_many = u32::MAX as usize + 1;
+    let mut refused = 0;
+    for design in DirectionDesign::ALL {
+        let huge: &[(usize, usize)] = if design == DirectionDesign::Sobol {
+            &[(too_many, 1), (too_many, 5)]
+        } else {
+            &[]
+        };
+        for &(p, d) in shapes.iter().chain(huge) {
+            if design == DirectionDesign::Hadamard && edges.contains(&d) {
+                continue;
+            }
+            let got = Directions::draw(design, p, d, 4);
+            if unsupported(design, p, d) {
+                refused += 1;
+                assert!(
+                    matches!(got, Err(MmdError::TooLarge { .. })),
+                    "{design} p={p} d={d}: {got:?}"
+                );
+                continue;
+            }
+            let dirs = got.unwrap_or_else(|e| panic!("{design} p={p} d={d}: {e}"));
+            assert_eq!((dirs.len(), dirs.dim()), (p, d), "{design}");
+            for i in 0..p {
+                let r = dirs.row(i);
+                let norm = dot(r, r).sqrt();
+                assert!(
+                    r.iter().all(|v| v.is_finite()) && (norm - 1.0).abs() <= unit_tol(d),
+                    "{design} p={p} d={d} row {i}: {norm}"
+                );
+            }
+        }
+    }
+    // Sobol' beyond the table (2 dims x 2 counts) and beyond 2^32 - 1 (2)
+    assert_eq!(refused, 6);
+}
+
+/// The Sobol' design covers the CIFAR10 dimension (3 x 32 x 32).
+#[test]
+fn sobol_reaches_cifar_dimension() {
     let s = Directions::sobol(4, 3072, 1).unwrap();
     assert_eq!((s.len(), s.dim()), (4, 3072));
     for i in 0..4 {
         assert!((dot(s.row(i), s.row(i)) - 1.0).abs() <= unit_tol(3072));
     }
-    assert!(matches!(
-        Directions::sobol(2, SOBOL_MAX_DIM + 1, 1),
-        Err(MmdError::Unsupported { .. })
-    ));
 }
 
 #[test]
 fn bad_shapes_are_errors() {
-    for design in designs() {
+    for design in DirectionDesign::ALL {
         assert_eq!(
             Directions::draw(design, 0, 3, 1),
-            Err(MmdError::InvalidSlices { slices: 0 })
+            Err(MmdError::InvalidCount {
+                what: "number of slices",
+                value: 0,
+                min: 1
+            })
         );
         assert_eq!(
             Directions::draw(design, 3, 0, 1),
@@ -127,7 +182,7 @@ fn bad_shapes_are_errors() {
 
 #[test]
 fn design_names_round_trip() {
-    for design in designs() {
+    for design in DirectionDesign::ALL {
         assert_eq!(design.name().parse::<DirectionDesign>().unwrap(), design);
         assert_eq!(design.to_string(), design.name());
     }
@@ -136,8 +191,11 @@ fn design_names_round_trip() {
 
 #[test]
 fn sliced_sort_draws_from_its_design() {
-    for design in designs() {
-        let est = SlicedSort::new(30).unwrap().seed(8).design(design);
+    for design in DirectionDesign::ALL {
+        let est = SlicedSort::new(30)
+            .unwrap()
+            .with_seed(8)
+            .with_design(design);
         assert_eq!(
             est.directions_for(5).unwrap().into_owned(),
             Directions::draw(design, 30, 5, 8).unwrap()
@@ -152,7 +210,7 @@ fn sliced_sort_draws_from_its_design() {
 #[test]
 fn designs_are_centred() {
     let (p, d) = (1024, 4);
-    for design in designs() {
+    for design in DirectionDesign::ALL {
         let s = Directions::draw(design, p, d, 21).unwrap();
         for k in 0..d {
             let mean = (0..p).map(|i| s.row(i)[k]).sum::<f64>() / p as f64;

@@ -32,7 +32,11 @@ fn estimators_f64() -> Vec<(&'static str, Box<dyn MmdEstimator<f64>>)> {
         ("sliced", Box::new(SlicedSort::new(5).unwrap())),
         (
             "sliced r=1.5",
-            Box::new(SlicedSort::new(3).unwrap().with_kernel(Riesz::new(1.5).unwrap())),
+            Box::new(
+                SlicedSort::new(3)
+                    .unwrap()
+                    .with_kernel(Riesz::new(1.5).unwrap()),
+            ),
         ),
         (
             "estimator enum",
@@ -223,15 +227,30 @@ fn invalid_bandwidth() {
 #[test]
 fn zero_slices_and_chunk() {
     let e = SlicedSort::new(0).unwrap_err();
-    assert_eq!(e, MmdError::InvalidCount { what: "number of slices", value: 0, min: 1 });
+    assert_eq!(
+        e,
+        MmdError::InvalidCount {
+            what: "number of slices P",
+            value: 0,
+            min: 1
+        }
+    );
     says(&e, &["P = 0"]);
     assert_eq!(
         Directions::iid(0, 3, 1),
-        Err(MmdError::InvalidCount { what: "number of slices", value: 0, min: 1 })
+        Err(MmdError::InvalidCount {
+            what: "number of slices P",
+            value: 0,
+            min: 1
+        })
     );
     assert_eq!(
         Directions::new(vec![], 0, 3),
-        Err(MmdError::InvalidCount { what: "number of slices", value: 0, min: 1 })
+        Err(MmdError::InvalidCount {
+            what: "number of slices P",
+            value: 0,
+            min: 1
+        })
     );
     assert_eq!(Directions::iid(3, 0, 1), Err(MmdError::ZeroDimension));
     // setters never fail: a chunk size of 0 is reported when the estimator runs
@@ -433,7 +452,10 @@ fn auto_refuses_zero_features() {
         0,
     )
     .unwrap_err();
-    assert!(matches!(e, MmdError::InvalidCount { value: 0, .. }), "{e:?}");
+    assert!(
+        matches!(e, MmdError::InvalidCount { value: 0, .. }),
+        "{e:?}"
+    );
     says(&e, &["features", "0"]);
     // below the limit the exact estimator needs no features
     assert!(Estimator::auto_with_features(

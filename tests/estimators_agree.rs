@@ -423,8 +423,9 @@ fn iid_directions_are_prefix_stable_and_unit() {
     assert_eq!(big(1), big(3));
 }
 
-/// `Estimator::auto`: exact while (N+M)² <= 1e8; beyond, sliced for Riesz
-/// and random features for Gaussian and Laplace.
+/// `Estimator::auto`: exact while (N+M)² <= 1e8; beyond, sliced for the
+/// energy kernel, exact for Riesz r != 1 and random features for Gaussian
+/// and Laplace.
 #[test]
 fn auto_picks_the_documented_estimator() {
     let sliced = SlicedSort::new(10).unwrap().with_seed(4);
@@ -433,14 +434,25 @@ fn auto_picks_the_documented_estimator() {
         Estimator::Naive(n) => assert_eq!(n.kernel(), &k),
         other => panic!("{other:?}"),
     }
-    match Estimator::auto(riesz(0.5).into(), 5000, 5001, sliced.clone()) {
-        Estimator::SlicedSort(s) => assert_eq!(s, sliced.clone().with_kernel(riesz(0.5))),
+    match Estimator::auto(k.clone(), 5000, 5001, sliced.clone()) {
+        Estimator::SlicedSort(s) => assert_eq!(s, sliced.clone()),
+        other => panic!("{other:?}"),
+    }
+    // r != 1 has no sorting shortcut: exact at any size
+    let half: AnyKernel = riesz(0.5).into();
+    match Estimator::auto(half.clone(), 5000, 5001, sliced.clone()) {
+        Estimator::Naive(n) => assert_eq!(n.kernel(), &half),
         other => panic!("{other:?}"),
     }
     let g: AnyKernel = Gaussian::new(1.0).unwrap().into();
     match Estimator::auto(g.clone(), 20000, 1, sliced) {
         Estimator::Features(f) => {
-            assert_eq!(f, RandomFeatures::new(g, DEFAULT_FEATURES).unwrap().with_seed(4))
+            assert_eq!(
+                f,
+                RandomFeatures::new(g, DEFAULT_FEATURES)
+                    .unwrap()
+                    .with_seed(4)
+            )
         }
         other => panic!("{other:?}"),
     }
@@ -481,7 +493,10 @@ fn naive_closed_form() {
 fn profiled_matches_plain() {
     let case = gaussian_case(300, 250, 3, 51);
     let (px, py) = (case.px(), case.py());
-    let est = SlicedSort::new(70).unwrap().with_seed(8).with_chunk_size(16);
+    let est = SlicedSort::new(70)
+        .unwrap()
+        .with_seed(8)
+        .with_chunk_size(16);
     let (e, t) = est.estimate_profiled(&px, &py, Statistic::U).unwrap();
     assert_eq!(e, est.estimate(&px, &py, Statistic::U).unwrap());
     assert!(t.directions + t.projection + t.sort <= t.total);
@@ -510,7 +525,10 @@ fn profiled_split_of_the_one_d_pass() {
     };
     let mut g = vec![0.0; 300 * 4];
     for design in [DirectionDesign::Iid, DirectionDesign::Hadamard] {
-        let est = SlicedSort::new(40).unwrap().with_seed(9).with_design(design);
+        let est = SlicedSort::new(40)
+            .unwrap()
+            .with_seed(9)
+            .with_design(design);
         check(
             est.grad_profiled(&px, &py, &mut g).unwrap().1,
             &format!("{design} gradient"),
@@ -551,4 +569,29 @@ fn nalgebra_input_is_rows() {
         Points::from_matrix(&m2).unwrap().row(1),
         &[4.0f32, 5.0, 6.0]
     );
+}
+
+/// The exact V-statistic is the MMD² of two measures, so never negative,
+/// and for a sample against itself it is 0 up to the rounding of its three
+/// pair sums (`pair_sum_error`): the cancelling sum may round below zero,
+/// and the estimator returns such a value as 0.
+#[test]
+fn exact_v_statistic_of_a_sample_with_itself_is_never_negative() {
+    let kernels: Vec<AnyKernel> = vec![
+        Riesz::energy().into(),
+        riesz(0.7).into(),
+        Gaussian::new(0.8).unwrap().into(),
+    ];
+    for seed in 0..40 {
+        let case = gaussian_case(17 + seed as usize % 5, 9, 3, seed);
+        let same = Case::new(case.x.clone(), case.x.clone(), case.n, case.n, case.d);
+        for k in &kernels {
+            let v = Naive::new(k.clone()).mmd2(&same.px(), &same.py()).unwrap();
+            let eps = pair_sum_error(&same, kernel_magnitude(k, &same));
+            assert!(
+                (0.0..=eps).contains(&v),
+                "{k:?} seed {seed}: {v:e} (eps {eps:e})"
+            );
+        }
+    }
 }

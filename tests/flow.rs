@@ -2,13 +2,59 @@
 
 mod common;
 
+use std::time::Instant;
+
 use rand::SeedableRng;
 use rand_distr::{Distribution, StandardNormal};
-use sliced_mmd::flow::{
-    shapes, step_seed, uniform_box, uniform_cube, Adam, AnyOptimizer, Flow, FlowState,
-    GradientDescent, MmdTrace, Momentum, Optimizer, Reseed, Snapshots, Stop,
+use std::sync::{Arc, Mutex};
+
+use sliced_mmd::flow::{shapes, uniform_box, uniform_cube, FlowState};
+use sliced_mmd::{
+    Adam, AnyOptimizer, Estimate, Flow, GradientDescent, MmdError, MmdEstimator, MmdTrace,
+    Momentum, Naive, Optimizer, Points, Reseed, Riesz, SlicedSort, Snapshots, Statistic, Stop,
 };
-use sliced_mmd::{Estimate, MmdError, MmdEstimator, Naive, Points, Riesz, SlicedSort, Statistic};
+
+/// Row-major `v` with `d` columns as owned points.
+fn pts<F: sliced_mmd::Float>(v: Vec<F>, d: usize) -> Points<'static, F> {
+    let n = v.len() / d;
+    Points::from_vec(v, n, d).expect("valid particles")
+}
+
+/// A sliced estimator that records the seeds a flow gives it.
+#[derive(Clone)]
+struct Recording {
+    inner: SlicedSort,
+    seeds: Arc<Mutex<Vec<u64>>>,
+}
+
+impl Reseed for Recording {
+    fn reseed(&mut self, seed: u64) {
+        self.seeds.lock().unwrap().push(seed);
+        self.inner.reseed(seed);
+    }
+}
+
+impl MmdEstimator<f64> for Recording {
+    fn name(&self) -> &'static str {
+        "recording"
+    }
+    fn estimate(
+        &self,
+        x: &Points<'_, f64>,
+        y: &Points<'_, f64>,
+        s: Statistic,
+    ) -> sliced_mmd::Result<Estimate> {
+        self.inner.estimate(x, y, s)
+    }
+    fn grad_into(
+        &self,
+        x: &Points<'_, f64>,
+        y: &Points<'_, f64>,
+        out: &mut [f64],
+    ) -> sliced_mmd::Result<f64> {
+        self.inner.grad_into(x, y, out)
+    }
+}
 
 /// `n` points of `N(mean, A Aᵀ)` in the plane.
 fn gaussian(n: usize, mean: [f64; 2], a: [[f64; 2]; 2], seed: u64) -> Vec<f64> {
@@ -63,8 +109,14 @@ fn every_optimizer_decreases_mmd2() {
     ];
     for opt in optimizers {
         let name = Optimizer::<f64>::name(&opt);
-        let mut flow = Flow::new(x0.clone(), 2, &target, Naive::new(Riesz::energy()), opt).unwrap();
-        flow.run(Stop::steps(300), &mut []).unwrap();
+        let mut flow = Flow::new(
+            pts(x0.clone(), 2),
+            &target,
+            Naive::new(Riesz::energy()),
+            opt,
+        )
+        .unwrap();
+        flow.run(Stop::new(300), &mut []).unwrap();
         let end = exact(flow.particles(), &target);
         assert!(end < start / 10.0, "{name}: {start} -> {end}");
     }
@@ -78,8 +130,7 @@ fn small_gradient_steps_descend() {
     let target = Points::new(&y, 50, 2).unwrap();
     let x0 = gaussian(40, [0.0, 0.0], [[1.0, 0.0], [0.0, 1.0]], 4);
     let mut flow = Flow::new(
-        x0,
-        2,
+        pts(x0, 2),
         &target,
         Naive::new(Riesz::energy()),
         GradientDescent::new(1e-3).unwrap(),
@@ -111,10 +162,10 @@ fn gaussian_flows_to_shifted_gaussian() {
     let est = SlicedSort::new(100).unwrap();
     // the energy flow is slow at fine scales: heavy momentum and a few
     // thousand cheap steps
-    let mut flow = Flow::new(x0, 2, &target, est, Momentum::new(0.02, 0.9).unwrap())
+    let mut flow = Flow::new(pts(x0, 2), &target, est, Momentum::new(0.02, 0.9).unwrap())
         .unwrap()
-        .seed(7);
-    flow.run(Stop::steps(3000), &mut []).unwrap();
+        .with_seed(7);
+    flow.run(Stop::new(3000), &mut []).unwrap();
     let (mx, cx) = moments(flow.particles());
     let (my, cy) = moments(&y);
     let sd = [cy[0][0].sqrt(), cy[1][1].sqrt()];
@@ -144,15 +195,14 @@ fn spiral_flow(threads: usize, seed: u64) -> Vec<f32> {
         let target = Points::new(&y, 500, 2).unwrap();
         let x0 = uniform_box(&target, 300, seed).unwrap();
         let mut flow = Flow::new(
-            x0,
-            2,
+            pts(x0, 2),
             &target,
             SlicedSort::new(64).unwrap(),
             Adam::new(0.01).unwrap(),
         )
         .unwrap()
-        .seed(seed);
-        flow.run(Stop::steps(40), &mut []).unwrap();
+        .with_seed(seed);
+        flow.run(Stop::new(40), &mut []).unwrap();
         flow.into_particles()
     })
 }
@@ -178,20 +228,49 @@ fn directions_are_redrawn_from_the_flow_seed() {
     let y = gaussian(30, [1.0, 0.0], [[1.0, 0.0], [0.0, 1.0]], 8);
     let target = Points::new(&y, 30, 2).unwrap();
     let x0 = gaussian(20, [0.0, 0.0], [[1.0, 0.0], [0.0, 1.0]], 9);
-    let est = SlicedSort::new(5).unwrap().seed(11);
+    let est = SlicedSort::new(5).unwrap().with_seed(11);
+    // the seeds a flow hands its estimator, step by step
+    let seeds_of = |flow_seed: u64, steps: usize| -> Vec<u64> {
+        let seeds = Arc::new(Mutex::new(Vec::new()));
+        let rec = Recording {
+            inner: est.clone(),
+            seeds: Arc::clone(&seeds),
+        };
+        let mut flow = Flow::new(
+            pts(x0.clone(), 2),
+            &target,
+            rec,
+            GradientDescent::new(0.1).unwrap(),
+        )
+        .unwrap()
+        .with_seed(flow_seed);
+        for _ in 0..steps {
+            flow.step().unwrap();
+        }
+        let got = seeds.lock().unwrap().clone();
+        got
+    };
+    let s2 = seeds_of(2, 3);
+    assert_eq!(s2.len(), 3, "one re-seeding per step");
+    // a step's seed depends on the flow's seed and the step, and on nothing
+    // else (a second flow with the same seed gets the same seeds)
+    assert_eq!(seeds_of(2, 3), s2);
+    assert!(s2[0] != s2[1] && s2[1] != s2[2] && s2[0] != s2[2], "{s2:?}");
+    assert_ne!(seeds_of(3, 1)[0], s2[0]);
+
     let mut flow = Flow::new(
-        x0.clone(),
-        2,
+        pts(x0.clone(), 2),
         &target,
         est.clone(),
         GradientDescent::new(0.1).unwrap(),
     )
     .unwrap()
-    .seed(2);
+    .with_seed(2);
     let r1 = flow.step().unwrap();
     // by hand: the gradient of the estimator re-seeded for step 0, times N
-    let (v, g) = est
-        .reseeded(step_seed(2, 0))
+    let mut at0 = est.clone();
+    at0.reseed(s2[0]);
+    let (v, g) = at0
         .grad(&Points::new(&x0, 20, 2).unwrap(), &target)
         .unwrap();
     assert_eq!(r1.mmd2, v);
@@ -203,33 +282,30 @@ fn directions_are_redrawn_from_the_flow_seed() {
     assert_eq!(flow.particles(), &want[..]);
 
     let mut fixed = Flow::new(
-        x0.clone(),
-        2,
+        pts(x0.clone(), 2),
         &target,
         est.clone(),
         GradientDescent::new(0.1).unwrap(),
     )
     .unwrap()
-    .redraw(false);
+    .with_redraw(false);
     let (v_fixed, _) = est
         .grad(&Points::new(&x0, 20, 2).unwrap(), &target)
         .unwrap();
     assert_eq!(fixed.step().unwrap().mmd2, v_fixed);
     assert_ne!(v_fixed, v);
-    assert_ne!(step_seed(2, 0), step_seed(2, 1));
-    assert_ne!(step_seed(2, 0), step_seed(3, 0));
 }
 
 /// Observers see the initial state and every step, in order; the trace
-/// and the snapshots keep exactly the states they were asked for.
+/// and the snapshots keep exactly the states they were asked for; the
+/// reported times are the steps' wall times (see the checks at the end).
 #[test]
 fn observers_see_every_step_they_ask_for() {
     let y = gaussian(40, [1.0, 0.0], [[1.0, 0.0], [0.0, 1.0]], 10);
     let target = Points::new(&y, 40, 2).unwrap();
     let x0 = gaussian(30, [0.0, 0.0], [[1.0, 0.0], [0.0, 1.0]], 11);
     let mut flow = Flow::new(
-        x0.clone(),
-        2,
+        pts(x0.clone(), 2),
         &target,
         SlicedSort::new(16).unwrap(),
         Momentum::new(0.05, 0.5).unwrap(),
@@ -237,30 +313,36 @@ fn observers_see_every_step_they_ask_for() {
     .unwrap();
     let mut seen = Vec::new();
     let mut reports = Vec::new();
+    let mut elapsed = Vec::new();
+    let mut clock = Vec::new();
     let mut all = |s: &FlowState<'_, f64>| -> sliced_mmd::Result<()> {
+        clock.push(Instant::now());
         seen.push(s.step);
         reports.push(s.report);
+        elapsed.push(s.elapsed);
         assert_eq!(s.particles.len(), 60);
         Ok(())
     };
     let mut trace = MmdTrace::new(7).unwrap();
     let exact_every = |p: &Points<'_, f64>| Naive::new(Riesz::energy()).mmd2(p, &target);
-    let mut exact_trace = MmdTrace::with(10, exact_every).unwrap();
-    let mut every = Snapshots::every(25).unwrap();
-    let mut at = Snapshots::at(&[0, 3, 49, 50, 99]).first(5);
+    let mut exact_trace = MmdTrace::new(10).unwrap().with_value(exact_every);
+    let mut every = Snapshots::new(25).unwrap();
+    let mut at = Snapshots::at(&[0, 3, 49, 50, 99]).with_max_rows(5);
+    let start = Instant::now();
     let summary = flow
         .run(
-            Stop::steps(50),
+            Stop::new(50),
             &mut [&mut all, &mut trace, &mut exact_trace, &mut every, &mut at],
         )
         .unwrap();
+    let wall = start.elapsed();
     assert_eq!(summary.steps, 50);
     assert_eq!(seen, (0..=50).collect::<Vec<_>>());
     assert!(reports[0].is_none());
     for (k, r) in reports.iter().enumerate().skip(1) {
         let r = r.unwrap();
         assert_eq!(r.step, k);
-        assert!(r.seconds >= 0.0 && r.mmd2 >= 0.0);
+        assert!(r.mmd2 >= 0.0);
     }
     let states: Vec<usize> = trace.rows().iter().map(|r| r.0).collect();
     assert_eq!(states, vec![0, 7, 14, 21, 28, 35, 42, 49]);
@@ -279,6 +361,49 @@ fn observers_see_every_step_they_ask_for() {
     let got: Vec<usize> = at.frames().iter().map(|f| f.0).collect();
     assert_eq!(got, vec![0, 3, 49, 50]);
     assert!(at.frames().iter().all(|f| f.1.len() == 10));
+
+    // Times. Step k runs after the first observer saw state k - 1 and
+    // before it sees state k, so its wall time is at most the time between
+    // those two calls; it is not zero (a gradient of 30 points against 40
+    // on 16 slices takes microseconds, the monotonic clock counts
+    // nanoseconds). Both are converted by `Duration::as_secs_f64`, which is
+    // monotone, so the comparison needs no slack.
+    for k in 1..=50 {
+        let r = reports[k].unwrap();
+        let between = clock[k].duration_since(clock[k - 1]).as_secs_f64();
+        assert!(
+            r.seconds > 0.0 && r.seconds <= between,
+            "step {k}: {} s reported, {between} s between the observer calls",
+            r.seconds
+        );
+    }
+    // The elapsed time of state k is the sum of the first k step times, in
+    // step order, and the summary's total is that of the last state.
+    let mut sum = 0.0;
+    for k in 0..=50 {
+        if let Some(r) = reports[k] {
+            sum += r.seconds;
+        }
+        assert_eq!(elapsed[k], sum, "state {k}");
+    }
+    assert_eq!(summary.seconds, sum);
+    for &(s, _, t) in exact_trace.rows() {
+        assert_eq!(t, elapsed[s], "exact trace at state {s}");
+    }
+    // The steps are disjoint intervals inside the run, so their exact total
+    // is at most the run's wall time. The reported total adds 50 converted
+    // durations: each conversion is within 2u of its duration (u = 2^-53;
+    // one rounding of nanoseconds / 10^9, one of adding the whole seconds)
+    // and the 49 additions are within 49u of the total, so the total is
+    // within 51u of the exact one (first order); converting the wall time
+    // costs 2u more. Hence the factor 1 + 53u, and no additive slack.
+    let u = f64::EPSILON / 2.0;
+    let wall = wall.as_secs_f64();
+    assert!(
+        summary.seconds > 0.0 && summary.seconds <= wall * (1.0 + 53.0 * u),
+        "steps took {} s in total, the run {wall} s",
+        summary.seconds
+    );
 }
 
 /// The tolerance rule stops the run once a step reports MMD² below it.
@@ -290,8 +415,7 @@ fn stops_when_mmd2_is_below_the_tolerance() {
     let start = exact(&x0, &target);
     let tol = start / 20.0;
     let mut flow = Flow::new(
-        x0,
-        2,
+        pts(x0, 2),
         &target,
         Naive::new(Riesz::energy()),
         Momentum::new(0.02, 0.7).unwrap(),
@@ -305,7 +429,7 @@ fn stops_when_mmd2_is_below_the_tolerance() {
         Ok(())
     };
     let s = flow
-        .run(Stop::steps(10_000).or_mmd2_below(tol), &mut [&mut watch])
+        .run(Stop::new(10_000).with_mmd2_below(tol), &mut [&mut watch])
         .unwrap();
     assert!(s.converged);
     assert!(s.steps < 10_000);
@@ -321,8 +445,7 @@ fn observer_errors_stop_the_run() {
     let y = [0.0, 1.0, 2.0];
     let target = Points::new(&y, 3, 1).unwrap();
     let mut flow = Flow::new(
-        vec![5.0, 6.0],
-        1,
+        pts(vec![5.0, 6.0], 1),
         &target,
         SlicedSort::new(1).unwrap(),
         GradientDescent::new(0.1).unwrap(),
@@ -330,18 +453,17 @@ fn observer_errors_stop_the_run() {
     .unwrap();
     let mut stop_at_3 = |s: &FlowState<'_, f64>| -> sliced_mmd::Result<()> {
         if s.step == 3 {
-            Err(MmdError::InvalidSize {
+            Err(MmdError::InvalidCount {
                 what: "test",
                 value: 3,
+                min: 4,
             })
         } else {
             Ok(())
         }
     };
-    let e = flow
-        .run(Stop::steps(10), &mut [&mut stop_at_3])
-        .unwrap_err();
-    assert!(matches!(e, MmdError::InvalidSize { value: 3, .. }));
+    let e = flow.run(Stop::new(10), &mut [&mut stop_at_3]).unwrap_err();
+    assert!(matches!(e, MmdError::InvalidCount { value: 3, .. }));
     assert_eq!(flow.steps_done(), 3);
 }
 
@@ -378,9 +500,7 @@ impl MmdEstimator<f64> for ValueOnly {
 }
 
 impl Reseed for ValueOnly {
-    fn reseeded(&self, _: u64) -> Self {
-        ValueOnly
-    }
+    fn reseed(&mut self, _: u64) {}
 }
 
 #[test]
@@ -407,36 +527,37 @@ fn bad_flows_are_errors() {
         let e = Momentum::<f64>::new(0.1, m).unwrap_err();
         assert!(e.to_string().contains("momentum"), "{e}");
     }
-    assert!(Adam::<f64>::with_betas(0.1, 1.0, 0.999, 1e-8).is_err());
-    assert!(Adam::<f64>::with_betas(0.1, 0.9, 0.999, 0.0).is_err());
-    // shapes of the particles
+    // Adam's settings are checked by its first step
+    let mut x = [0.0f64; 2];
+    for (adam, name) in [
+        (
+            Adam::<f64>::new(0.1).unwrap().with_betas(1.0, 0.999),
+            "beta1",
+        ),
+        (
+            Adam::<f64>::new(0.1).unwrap().with_betas(0.9, -0.1),
+            "beta2",
+        ),
+        (Adam::<f64>::new(0.1).unwrap().with_epsilon(0.0), "epsilon"),
+    ] {
+        let mut adam = adam;
+        let e = adam.step(&mut x, &[1.0, 1.0]).unwrap_err();
+        assert!(matches!(e, MmdError::InvalidParameter { .. }), "{e:?}");
+        assert!(e.to_string().contains(name), "{e}");
+        assert_eq!(x, [0.0, 0.0], "a refused step moves nothing");
+    }
+    // the particles are Points, checked when they are made; the flow
+    // checks that they live where the target does
     assert!(matches!(
-        Flow::new(vec![], 2, &target, est(), gd()).unwrap_err(),
-        MmdError::EmptySample { .. }
-    ));
-    assert!(matches!(
-        Flow::new(vec![1.0, 2.0, 3.0], 2, &target, est(), gd()).unwrap_err(),
-        MmdError::ShapeMismatch { .. }
-    ));
-    assert!(matches!(
-        Flow::new(vec![1.0, 2.0, 3.0], 3, &target, est(), gd()).unwrap_err(),
+        Flow::new(pts(vec![1.0, 2.0, 3.0], 3), &target, est(), gd()).unwrap_err(),
         MmdError::DimensionMismatch { x_d: 3, y_d: 2 }
     ));
-    assert!(matches!(
-        Flow::new(vec![1.0, f64::NAN], 2, &target, est(), gd()).unwrap_err(),
-        MmdError::NonFinite { .. }
-    ));
-    assert!(matches!(
-        Flow::new(vec![1.0, 2.0], 0, &target, est(), gd()).unwrap_err(),
-        MmdError::ZeroDimension
-    ));
-    let e = Flow::new(vec![1.0, 2.0], 2, &target, ValueOnly, gd()).unwrap_err();
+    let e = Flow::new(pts(vec![1.0, 2.0], 2), &target, ValueOnly, gd()).unwrap_err();
     assert!(matches!(e, MmdError::Unsupported { .. }));
     assert!(e.to_string().contains("flow"), "{e}");
     // a step so large that the particles overflow
     let mut flow = Flow::new(
-        vec![1e300, 2.0],
-        2,
+        pts(vec![1e300, 2.0], 2),
         &target,
         Naive::new(Riesz::energy()),
         GradientDescent::new(f64::MAX).unwrap(),
@@ -447,7 +568,7 @@ fn bad_flows_are_errors() {
     assert!(e.to_string().contains("step size"));
     // observer intervals
     assert!(MmdTrace::<f64>::new(0).is_err());
-    assert!(Snapshots::<f64>::every(0).is_err());
+    assert!(Snapshots::<f64>::new(0).is_err());
     // optimizers refuse buffers of another length
     let mut m = Momentum::<f64>::new(0.1, 0.5).unwrap();
     let mut x = vec![0.0; 4];

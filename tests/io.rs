@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use sliced_mmd::io::{read_points, write_npy, Format, ReadError, WriteError};
+use sliced_mmd::io::{read_points, read_points_as, write_npy, Format, ReadError, WriteError};
 
 /// A `.npy` file written by hand: version 1.0, the given header fields, and
 /// the raw data bytes.
@@ -214,6 +214,28 @@ fn missing_file() {
         );
         assert_eq!(e.path(), Path::new("/nonexistent/dir").join(name));
     }
+}
+
+/// A `.csv` path that opens but cannot be read (a directory, on Unix):
+/// the failure is a read error that keeps the system's error kind, never
+/// an error of another format.
+#[cfg(unix)]
+#[test]
+fn csv_read_failure_is_a_read_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("rows.csv");
+    std::fs::create_dir(&p).unwrap();
+    let e = read_points(&p).unwrap_err();
+    let ReadError::Io { path, source } = &e else {
+        panic!("expected ReadError::Io, got {e:?}");
+    };
+    assert_eq!(path, &p);
+    assert_eq!(source.kind(), std::io::ErrorKind::IsADirectory, "{source}");
+    let msg = e.to_string();
+    assert!(
+        msg.starts_with(&format!("{}: cannot read: ", p.display())) && !msg.contains("npy"),
+        "{msg}"
+    );
 }
 
 #[test]
@@ -488,4 +510,44 @@ fn csv_line_numbers_count_blank_and_comment_lines() {
             ..
         }
     ));
+}
+
+#[test]
+fn format_from_content_and_read_points_as() {
+    let dir = tempfile::tempdir().unwrap();
+    let from = |p: &Path| Format::from_content(p).unwrap();
+    let npy = dir.path().join("x.bin");
+    write_npy(&npy, &[1.0f64, 2.0, 3.0, 4.0], 2, 2).unwrap();
+    assert_eq!(from(&npy), Some(Format::Npy));
+    let csv = write(dir.path(), "x.txt", "# é\n1,2\n3,4\n".as_bytes());
+    assert_eq!(from(&csv), Some(Format::Csv));
+    for (name, bytes) in [
+        ("binary", &[0x93, b'N', 0, 1, 2][..]),
+        ("latin1", &[b'a', 0xe9, b'\n'][..]),
+        ("empty", &[][..]),
+    ] {
+        let p = write(dir.path(), name, bytes);
+        assert_eq!(from(&p), None, "{name}");
+    }
+    // text cut inside a character at 8 KiB is still text
+    let mut long = "1,2\n".repeat(2047).into_bytes();
+    long.extend("111é\n".as_bytes());
+    assert_eq!(long[8191], 0xc3);
+    let p = write(dir.path(), "long", &long);
+    assert_eq!(from(&p), Some(Format::Csv));
+    let e = Format::from_content(&dir.path().join("missing")).unwrap_err();
+    assert!(matches!(e, ReadError::Open { .. }), "{e}");
+
+    // read in a given format whatever the name
+    for (p, f) in [(&npy, Format::Npy), (&csv, Format::Csv)] {
+        assert_eq!(shape_and_data_as(p, f), (2, 2, vec![1., 2., 3., 4.]));
+    }
+    // the wrong format is an error of that format
+    let e = read_points_as(&csv, Format::Npy).unwrap_err();
+    assert!(matches!(e, ReadError::InvalidNpy { .. }), "{e}");
+}
+
+fn shape_and_data_as(path: &Path, format: Format) -> (usize, usize, Vec<f64>) {
+    let p = read_points_as(path, format).unwrap();
+    (p.n(), p.d(), p.as_slice().to_vec())
 }

@@ -4,10 +4,11 @@
 //!
 //! ```text
 //! error, float, rng, special, linalg, points, statistic
-//!   -> kernel -> directions -> sort1d -> estimator -> two_sample | flow -> io | plot
+//!   -> directions -> kernel -> sort1d -> estimator -> two_sample | flow -> io | plot
 //! ```
 //!
-//! Modules on the same level (`two_sample` and `flow`, `io` and `plot`) do
+//! Directions come before kernels because the sliced kernel is built on
+//! given directions. Modules on the same level (`two_sample` and `flow`, `io` and `plot`) do
 //! not use each other. The test reads the sources: every `crate::NAME` on a
 //! line of code (comments are skipped) is a use of module `NAME`, or of the
 //! module that the crate root re-exports `NAME` from.
@@ -25,8 +26,8 @@ const LAYERS: &[(&str, usize)] = &[
     ("linalg", 4),
     ("points", 5),
     ("statistic", 6),
-    ("kernel", 7),
-    ("directions", 8),
+    ("directions", 7),
+    ("kernel", 8),
     ("sort1d", 9),
     ("estimator", 10),
     ("two_sample", 11),
@@ -53,7 +54,10 @@ fn reexports(lib: &str) -> HashMap<String, String> {
         if !t.ends_with(';') {
             continue;
         }
-        let body = stmt.trim_start_matches("pub use ").trim_end().trim_end_matches(';');
+        let body = stmt
+            .trim_start_matches("pub use ")
+            .trim_end()
+            .trim_end_matches(';');
         if let Some((module, names)) = body.split_once("::") {
             let names = names.trim_matches(|c| c == '{' || c == '}' || c == ' ');
             for name in names.split(',') {
@@ -105,9 +109,9 @@ fn crate_uses(text: &str) -> Vec<(usize, String)> {
                 .collect();
             if !name.is_empty() {
                 out.push((i + 1, name));
-            } else if after.starts_with('{') {
+            } else if let Some(braced) = after.strip_prefix('{') {
                 // use crate::{a, b::c}
-                let inner = after[1..].split('}').next().unwrap_or("");
+                let inner = braced.split('}').next().unwrap_or("");
                 for item in inner.split(',') {
                     let head: String = item
                         .trim()
@@ -165,7 +169,11 @@ fn modules_use_only_the_modules_below_them() {
             }
         }
     }
-    assert!(violations.is_empty(), "layering broken:\n{}", violations.join("\n"));
+    assert!(
+        violations.is_empty(),
+        "layering broken:\n{}",
+        violations.join("\n")
+    );
     // the scan saw the crate's real dependencies (a broken parser that finds
     // nothing would pass the check above vacuously)
     assert!(checked > 50, "only {checked} cross-module uses found");
@@ -187,7 +195,11 @@ fn every_module_of_the_crate_has_a_layer() {
             assert!(level.contains_key(name), "module {name} is not in LAYERS");
         }
     }
-    assert_eq!(declared, LAYERS.len(), "lib.rs declares other modules than LAYERS lists");
+    assert_eq!(
+        declared,
+        LAYERS.len(),
+        "lib.rs declares other modules than LAYERS lists"
+    );
 }
 
 #[test]

@@ -141,7 +141,9 @@ fn reproducible_and_thread_independent() {
 #[test]
 fn energy_gradient_is_the_sliced_gradient_of_its_directions() {
     let c = gaussian_case(30, 20, 5, 3);
-    let rf = RandomFeatures::new(Riesz::energy(), 40).unwrap().with_seed(2);
+    let rf = RandomFeatures::new(Riesz::energy(), 40)
+        .unwrap()
+        .with_seed(2);
     let sliced = SlicedSort::from_directions(Directions::iid(40, 5, 2).unwrap());
     let (_, a) = rf.grad(&c.px(), &c.py()).unwrap();
     let (_, b) = sliced.grad(&c.px(), &c.py()).unwrap();
@@ -156,7 +158,9 @@ fn check_unbiased(c: &Case, k: AnyKernel, features: usize, seeds: std::ops::Rang
     for stat in [Statistic::V, Statistic::U] {
         let exact = naive.estimate(&c.px(), &c.py(), stat).unwrap().mmd2;
         for seed in seeds.clone() {
-            let rf = RandomFeatures::new(k.clone(), features).unwrap().with_seed(seed);
+            let rf = RandomFeatures::new(k.clone(), features)
+                .unwrap()
+                .with_seed(seed);
             let e = rf.estimate(&c.px(), &c.py(), stat).unwrap();
             let se = e.std_error.unwrap();
             assert!(
@@ -286,7 +290,7 @@ fn invalid_configurations_are_errors() {
     assert_eq!(
         RandomFeatures::new(Gaussian::new(1.0).unwrap(), 0),
         Err(MmdError::InvalidCount {
-            what: "number of features",
+            what: "number of features D",
             value: 0,
             min: 1
         })

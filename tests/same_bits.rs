@@ -68,7 +68,10 @@ fn eval<F: Float>(est: &SlicedSort, n: usize, m: usize, d: usize) -> (f64, f64, 
 fn kept_buffers_do_not_change_results() {
     use sliced_mmd::DirectionDesign;
     for design in [DirectionDesign::Iid, DirectionDesign::Hadamard] {
-        let est = SlicedSort::new(40).unwrap().with_seed(5).with_design(design);
+        let est = SlicedSort::new(40)
+            .unwrap()
+            .with_seed(5)
+            .with_design(design);
         let shapes = [
             (700, 900, 12),
             (300, 200, 5),
@@ -76,7 +79,10 @@ fn kept_buffers_do_not_change_results() {
             (300, 200, 5),
         ];
         for &(n, m, d) in &shapes {
-            let fresh = SlicedSort::new(40).unwrap().with_seed(5).with_design(design);
+            let fresh = SlicedSort::new(40)
+                .unwrap()
+                .with_seed(5)
+                .with_design(design);
             let want32 = eval::<f32>(&fresh, n, m, d);
             let want64 = eval::<f64>(&fresh.clone(), n, m, d);
             let got32 = eval::<f32>(&est, n, m, d);

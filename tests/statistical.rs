@@ -40,7 +40,10 @@ fn check(case: &common::Case, r: f64, p: usize, seed: u64) {
     let (px, py) = (case.px(), case.py());
     let kernel = Riesz::new(r).unwrap();
     let exact = Naive::new(kernel);
-    let sliced = SlicedSort::new(p).unwrap().with_seed(seed).with_kernel(kernel);
+    let sliced = SlicedSort::new(p)
+        .unwrap()
+        .with_seed(seed)
+        .with_kernel(kernel);
     for stat in [Statistic::V, Statistic::U] {
         let e = sliced.estimate(&px, &py, stat).unwrap();
         let x = exact.estimate(&px, &py, stat).unwrap().mmd2;

@@ -8,8 +8,8 @@
 
 use std::path::{Path, PathBuf};
 
-use serde::{Deserialize, Serialize};
 use crate::rng::substream;
+use serde::{Deserialize, Serialize};
 
 use crate::error::{GenError, Result};
 use crate::images::{upsample, ImageShape};

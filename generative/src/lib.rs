@@ -54,7 +54,7 @@ pub mod eval;
 pub mod images;
 pub mod local;
 pub mod net;
-mod rng;
+pub mod rng;
 pub mod train;
 
 pub use chain::{Chain, Manifest};

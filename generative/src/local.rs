@@ -8,9 +8,9 @@
 //! but the average of the sliced MMD² over both families; with `L = 0` this
 //! is exactly [`SlicedSort`] with iid directions.
 
-use sliced_mmd::{Estimate, Statistic};
 use sliced_mmd::Reseed;
 use sliced_mmd::{Directions, Float, MmdEstimator, Points, SlicedSort};
+use sliced_mmd::{Estimate, Statistic};
 
 use crate::error::{GenError, Result};
 use crate::images::{patch_directions, ImageShape};

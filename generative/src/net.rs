@@ -17,6 +17,7 @@
 
 use std::path::Path;
 
+use crate::rng::substream;
 use burn::module::Module;
 use burn::module::Param;
 use burn::nn::loss::{MseLoss, Reduction};
@@ -27,7 +28,6 @@ use burn::store::{ModuleSnapshot, SafetensorsStore};
 use rand::seq::SliceRandom;
 use rand::RngExt;
 use serde::{Deserialize, Serialize};
-use crate::rng::substream;
 
 use crate::error::{GenError, Result};
 

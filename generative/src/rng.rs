@@ -9,7 +9,7 @@ use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 
 /// The generator for work item `stream` under `seed`.
-pub(crate) fn substream(seed: u64, stream: u64) -> ChaCha8Rng {
+pub fn substream(seed: u64, stream: u64) -> ChaCha8Rng {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     rng.set_stream(stream);
     rng

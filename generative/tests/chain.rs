@@ -21,7 +21,7 @@ fn rings(n: usize, seed: u64) -> Vec<f32> {
 fn ring(n: usize, seed: u64) -> Vec<f32> {
     use rand::RngExt;
     use rand_distr::{Distribution, StandardNormal};
-    let mut rng = sliced_mmd::rng::substream(seed, 0);
+    let mut rng = smmd_generative::rng::substream(seed, 0);
     (0..n)
         .flat_map(|_| {
             let k: f32 = rng.random::<f32>() * std::f32::consts::TAU;

@@ -94,10 +94,7 @@ fn folders_are_recognised() {
     let dir = tempfile::tempdir().unwrap();
     write_fashion(dir.path(), 12);
     let set: ImageSet = load_dataset(dir.path()).unwrap();
-    assert_eq!(
-        (set.n, set.channels, set.height, set.width),
-        (12, 1, 28, 28)
-    );
+    assert_eq!((set.n, set.shape.to_string()), (12, "28x28".to_string()));
     assert_eq!(set.labels.as_deref().map(|l| l[11]), Some(1));
     assert_eq!(set.image(3)[0], 3.0 / 255.0);
 
@@ -105,7 +102,7 @@ fn folders_are_recognised() {
     let sub = write_cifar(cdir.path(), 5);
     for path in [cdir.path(), sub.as_path()] {
         let set = load_dataset(path).unwrap();
-        assert_eq!((set.n, set.channels, set.height, set.width), (5, 3, 32, 32));
+        assert_eq!((set.n, set.shape.to_string()), (5, "32x32x3".to_string()));
         // CHW: the first plane of image 1 is its red channel as written
         let raw = synthetic(1, 3, 32);
         assert_eq!(set.image(1)[1024 + 5], raw[1024 + 5] as f32 / 255.0);

@@ -32,8 +32,8 @@
 use rand::Rng as _;
 use rayon::prelude::*;
 
-use crate::linalg::SendPtr;
 use crate::float::Float;
+use crate::linalg::SendPtr;
 use crate::rng::substream;
 
 /// First substream of the blocks (other designs use `0..P`, `2^61 + j`,

@@ -179,12 +179,7 @@ impl Directions {
     }
 
     fn shaped(data: Vec<f64>, p: usize, d: usize) -> Result<Self> {
-        if p == 0 {
-            return Err(MmdError::InvalidCount { what: "number of slices", value: 0, min: 1 });
-        }
-        if d == 0 {
-            return Err(MmdError::ZeroDimension);
-        }
+        Self::check_shape(p, d)?;
         if p.checked_mul(d) != Some(data.len()) {
             return Err(MmdError::ShapeMismatch {
                 len: data.len(),
@@ -203,12 +198,7 @@ impl Directions {
     /// # Errors
     /// [`MmdError::InvalidCount`] if `p = 0`, [`MmdError::ZeroDimension`] if `d = 0`.
     pub fn iid(p: usize, d: usize, seed: u64) -> Result<Self> {
-        if p == 0 {
-            return Err(MmdError::InvalidCount { what: "number of slices", value: 0, min: 1 });
-        }
-        if d == 0 {
-            return Err(MmdError::ZeroDimension);
-        }
+        Self::check_shape(p, d)?;
         Ok(Directions {
             data: iid::draw(p, d, seed),
             p,
@@ -344,7 +334,11 @@ impl Directions {
 
     fn check_shape(p: usize, d: usize) -> Result<()> {
         if p == 0 {
-            return Err(MmdError::InvalidCount { what: "number of slices", value: 0, min: 1 });
+            return Err(MmdError::InvalidCount {
+                what: "number of slices P",
+                value: 0,
+                min: 1,
+            });
         }
         if d == 0 {
             return Err(MmdError::ZeroDimension);

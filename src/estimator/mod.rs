@@ -173,11 +173,13 @@ pub const AUTO_NAIVE_LIMIT: u128 = 100_000_000;
 
 impl Estimator {
     /// The choice of the `smmd` default `--estimator auto`: exact while
-    /// `(N+M)² ≤ 10⁸`, else sliced-sort for the Riesz kernel (with `sliced`
-    /// configuring its slices, seed and direction design) and
+    /// `(N+M)² ≤ 10⁸`, else sliced-sort for the energy kernel (Riesz `r = 1`,
+    /// with `sliced` configuring its slices, seed and direction design) and
     /// [`RandomFeatures`] with [`DEFAULT_FEATURES`] features (and the seed of
-    /// `sliced`) for the Gaussian and Laplace kernels. The sliced kernel has
-    /// no fast estimator and always gets the exact one.
+    /// `sliced`) for the Gaussian and Laplace kernels. Riesz kernels with
+    /// `r ≠ 1` (whose slices have no sorting shortcut, so the sliced
+    /// estimator would cost more than the exact one) and the sliced kernel
+    /// always get the exact estimator.
     ///
     /// # Examples
     /// ```
@@ -215,7 +217,7 @@ impl Estimator {
         );
         if matches!(chosen, Estimator::Features(_)) && features == 0 {
             return Err(MmdError::InvalidCount {
-                what: "number of features",
+                what: "number of features D",
                 value: 0,
                 min: 1,
             });
@@ -235,7 +237,10 @@ impl Estimator {
             return Estimator::Naive(Naive::new(kernel));
         }
         match (kernel, features) {
-            (AnyKernel::Riesz(k), _) => Estimator::SlicedSort(sliced.with_kernel(k)),
+            // r = 1 only: for other r each slice sums all pairs, slower than exact
+            (AnyKernel::Riesz(k), _) if k.r() == 1.0 => {
+                Estimator::SlicedSort(sliced.with_kernel(k))
+            }
             (_, Some(f)) => Estimator::Features(f.with_seed(sliced.seed())),
             (kernel, None) => Estimator::Naive(Naive::new(kernel)),
         }

@@ -228,7 +228,7 @@ fn combine(
             diag: diag / nf,
         }
     };
-    stat.from_pair_sums(n, m, means(dx, ox, n), means(dy, oy, m), sxy)
+    stat.of_pair_sums(n, m, means(dx, ox, n), means(dy, oy, m), sxy)
 }
 
 impl<K> Naive<K> {

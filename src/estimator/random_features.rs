@@ -18,9 +18,9 @@ use crate::directions::Directions;
 use crate::error::{MmdError, Result};
 use crate::float::Float;
 use crate::kernel::AnyKernel;
+use crate::linalg;
 use crate::points::{check_pair, Points};
 use crate::rng::{substream, Rng};
-use crate::linalg;
 use crate::special::slicing_constant;
 use crate::statistic::{check_statistic, Estimate, Statistic, Within};
 
@@ -133,7 +133,7 @@ impl RandomFeatures {
         let kernel = kernel.into();
         if features == 0 {
             return Err(MmdError::InvalidCount {
-                what: "number of features",
+                what: "number of features D",
                 value: 0,
                 min: 1,
             });
@@ -302,7 +302,7 @@ impl RandomFeatures {
                     all: c * c + s * s,
                     diag: 1.0,
                 };
-                stat.from_v(v, n, m, within(cx, sx), within(cy, sy))
+                stat.of_v(v, n, m, within(cx, sx), within(cy, sy))
             }));
             if let Some(g) = grad.as_deref_mut() {
                 let cf = &mut coef[..cs * n];
@@ -367,9 +367,11 @@ impl RandomFeatures {
                     let fx = below(&vals[..n]) / nf;
                     let fy = below(&vals[n..]) / mf;
                     // K(x, x') = 1{<ξ,x> <= t} 1{<ξ,x'> <= t}: A_x = fx², D_x = fx
-                    let within = |f: f64| Within { all: f * f, diag: f };
-                    let inner =
-                        stat.from_v((fx - fy) * (fx - fy), n, m, within(fx), within(fy));
+                    let within = |f: f64| Within {
+                        all: f * f,
+                        diag: f,
+                    };
+                    let inner = stat.of_v((fx - fy) * (fx - fy), n, m, within(fx), within(fy));
                     2.0 / c * width * inner
                 })
                 .collect();

@@ -142,7 +142,7 @@ impl SlicedSort {
     pub fn new(slices: usize) -> Result<Self> {
         if slices == 0 {
             return Err(MmdError::InvalidCount {
-                what: "number of slices",
+                what: "number of slices P",
                 value: 0,
                 min: 1,
             });

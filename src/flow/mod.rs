@@ -11,10 +11,10 @@
 //! particles, multiplies it by `N` (so that the velocity of a particle does
 //! not depend on how many there are: the Wasserstein gradient flow of
 //! `MMD²(·, ν)` on the particles) and hands it to the optimizer. With
-//! [`Flow::redraw`] (the default) the estimator is re-seeded at every step
+//! [`Flow::with_redraw`] (the default) the estimator is re-seeded at every step
 //! ([`Reseed`], in place, so the estimator keeps its buffers): fresh
 //! directions for the sliced estimator, fresh features
-//! for random features, from a stream fixed by [`Flow::seed`], so a flow is
+//! for random features, from a stream fixed by [`Flow::with_seed`], so a flow is
 //! reproducible bit for bit whatever the number of threads.
 //!
 //! The module reads in three parts: this file is the executor ([`Flow`]),

@@ -19,7 +19,7 @@ pub struct FlowState<'a, F> {
     pub n: usize,
     /// Dimension.
     pub d: usize,
-    /// Seconds spent in steps since [`Flow::run`] started.
+    /// Seconds spent in steps since [`Flow::run`](super::Flow::run) started.
     pub elapsed: f64,
 }
 
@@ -32,7 +32,7 @@ impl<F: Float> FlowState<'_, F> {
     }
 }
 
-/// Something that watches a flow: called by [`Flow::run`] with the initial
+/// Something that watches a flow: called by [`Flow::run`](super::Flow::run) with the initial
 /// state and after every step. An error stops the run and is returned.
 ///
 /// Closures `FnMut(&FlowState<F>) -> Result<()>` are observers.
@@ -40,7 +40,7 @@ pub trait Observer<F> {
     /// Look at the state.
     ///
     /// # Errors
-    /// Whatever the observer reports; it ends [`Flow::run`].
+    /// Whatever the observer reports; it ends [`Flow::run`](super::Flow::run).
     fn observe(&mut self, state: &FlowState<'_, F>) -> Result<()>;
 }
 
@@ -78,7 +78,7 @@ pub struct MmdTrace<'e, F: Float> {
 impl<'e, F: Float> MmdTrace<'e, F> {
     /// Record the flow's estimate at states `0, every, 2 every, ...`. The
     /// estimate of state `s` arrives with step `s + 1`, so the last state
-    /// of a run is not recorded; [`Flow::mmd2`] gives it.
+    /// of a run is not recorded; [`Flow::mmd2`](super::Flow::mmd2) gives it.
     ///
     /// # Errors
     /// [`MmdError::InvalidCount`] for `every = 0`.
@@ -185,4 +185,3 @@ impl<F: Float> Observer<F> for Snapshots<F> {
         Ok(())
     }
 }
-

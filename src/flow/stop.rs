@@ -1,6 +1,6 @@
 //! When a flow stops.
 
-/// When [`Flow::run`] stops: after `steps` steps, or earlier once the
+/// When [`Flow::run`](super::Flow::run) stops: after `steps` steps, or earlier once the
 /// flow's MMD² estimate falls below a tolerance.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Stop {
@@ -32,4 +32,3 @@ impl Stop {
         self.below
     }
 }
-

@@ -11,6 +11,33 @@ fn parse(field: &[u8]) -> Option<f64> {
     std::str::from_utf8(field).ok()?.parse().ok()
 }
 
+/// The error of the CSV parser as a [`ReadError`]: an I/O error keeps its
+/// kind and message, unequal row lengths are a ragged row, anything else
+/// is an invalid `.csv` file at the line where it happened.
+fn parser_error(path: &Path, e: ::csv::Error) -> ReadError {
+    let path = path.to_path_buf();
+    let line = e.position().map(::csv::Position::line);
+    let reason = e.to_string();
+    match e.into_kind() {
+        ::csv::ErrorKind::Io(source) => ReadError::Io { path, source },
+        ::csv::ErrorKind::UnequalLengths {
+            pos,
+            expected_len,
+            len,
+        } => ReadError::RaggedRow {
+            path,
+            line: pos.map_or(0, |p| p.line()),
+            found: usize::try_from(len).unwrap_or(usize::MAX),
+            expected: usize::try_from(expected_len).unwrap_or(usize::MAX),
+        },
+        _ => ReadError::InvalidCsv {
+            path,
+            line,
+            reason: super::lowercase_first(&reason),
+        },
+    }
+}
+
 /// Read comma-separated rows of numbers, skipping a header line whose fields
 /// are not all numbers, as row-major `f64` values with their shape.
 pub(super) fn read(path: &Path) -> Result<(Vec<f64>, usize, usize), ReadError> {
@@ -32,10 +59,7 @@ pub(super) fn read(path: &Path) -> Result<(Vec<f64>, usize, usize), ReadError> {
     loop {
         let more = reader
             .read_byte_record(&mut record)
-            .map_err(|e| ReadError::Io {
-                path: path.to_path_buf(),
-                source: std::io::Error::other(e.to_string()),
-            })?;
+            .map_err(|e| parser_error(path, e))?;
         if !more {
             break;
         }

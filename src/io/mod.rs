@@ -2,8 +2,10 @@
 //! writing `.npy` files (feature `io`).
 //!
 //! Rows are points. [`read_points`] picks the format from the file
-//! extension and returns a validated [`Points`] in `f64` (every value is
-//! finite, there is at least one point of dimension at least one):
+//! extension ([`read_points_as`] takes it as an argument, for other names
+//! or a format that [`Format::from_content`] found) and returns a
+//! validated [`Points`] in `f64` (every value is finite, there is at least
+//! one point of dimension at least one):
 //!
 //! * `.npy`: a 1-D array (`d = 1`) or a 2-D array `(n, d)` of floats
 //!   (`f4`, `f8`) or integers (`i1`..`i8`, `u1`..`u8`, converted to `f64`),
@@ -47,9 +49,11 @@
 //! CIFAR and PyTorch layout), with their labels when the dataset has them.
 //! [`ImageSet::to_points`] turns the images into [`Points`] for the
 //! estimators. The reader is chosen by the file name
-//! ([`ImageFormat::from_path`]); every file may be gzip-compressed: it is
-//! decompressed when it starts with the gzip magic bytes `1f 8b` or its
-//! name ends in `.gz`.
+//! ([`ImageFormat::from_path`]; [`ImageFormat::from_content`] tells IDX
+//! files and the MNIST CSV by their content instead); every file may be
+//! gzip-compressed: it is decompressed when it starts with the gzip magic
+//! bytes `1f 8b` or its name ends in `.gz`. The size of the images is an
+//! [`ImageShape`], written and parsed as `WxH` or `WxHxC`.
 //!
 //! * IDX ([`read_idx`]; names ending in `ubyte`, `.idx` or `.idx3`, such as
 //!   MNIST's `train-images-idx3-ubyte.gz`), the format of MNIST and
@@ -103,7 +107,7 @@
 //! std::fs::write(dir.path().join("train-labels-idx1-ubyte"), labels)?;
 //!
 //! let set = read_images(dir.path().join("train-images-idx3-ubyte"))?;
-//! assert_eq!((set.n, set.channels, set.height, set.width), (2, 1, 2, 3));
+//! assert_eq!((set.n, set.shape.width, set.shape.height), (2, 3, 2));
 //! assert_eq!(set.image(0), &[0.0, 0.2, 0.4, 0.6, 0.8, 1.0]);
 //! assert_eq!(set.labels, Some(vec![4, 9]));
 //! let x = set.to_points()?;
@@ -116,12 +120,17 @@ mod images;
 mod npy;
 
 use std::fmt;
+use std::fs::File;
+use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use crate::float::Float;
 use crate::points::Points;
 
-pub use images::{read_cifar10, read_idx, read_images, read_mnist_csv, ImageFormat, ImageSet};
+pub use images::{
+    read_cifar10, read_idx, read_images, read_mnist_csv, ImageFormat, ImageSet, ImageShape,
+    ImageShapeError,
+};
 
 /// Why a sample file or an image dataset could not be read.
 ///
@@ -167,6 +176,18 @@ pub enum ReadError {
     InvalidNpy {
         /// The file.
         path: PathBuf,
+        /// What is wrong.
+        reason: String,
+    },
+    /// A `.csv` file the CSV parser rejects for a reason other than the
+    /// ones above (an I/O error is [`Io`](ReadError::Io), a line with
+    /// another number of fields [`RaggedRow`](ReadError::RaggedRow)).
+    #[error("{}: not a valid .csv file{}: {reason}", .path.display(), LineSuffix(*.line))]
+    InvalidCsv {
+        /// The file.
+        path: PathBuf,
+        /// The line, from 1, when the parser knows it.
+        line: Option<u64>,
         /// What is wrong.
         reason: String,
     },
@@ -350,6 +371,7 @@ impl ReadError {
             | ReadError::UnknownFormat { path }
             | ReadError::Empty { path }
             | ReadError::InvalidNpy { path, .. }
+            | ReadError::InvalidCsv { path, .. }
             | ReadError::UnsupportedDtype { path, .. }
             | ReadError::UnsupportedShape { path, .. }
             | ReadError::RaggedRow { path, .. }
@@ -445,6 +467,54 @@ impl Format {
             _ => None,
         }
     }
+
+    /// The format of a file from its first bytes, whatever its name:
+    /// [`Npy`](Format::Npy) when it starts with the `.npy` magic string
+    /// `\x93NUMPY`, [`Csv`](Format::Csv) when its first 8 KiB are text
+    /// (UTF-8 without NUL bytes), `None` otherwise (binary data, an empty
+    /// file). Any text counts as CSV here: whether it holds rows of numbers
+    /// is for the reader to say. See [`ImageFormat::from_content`] for
+    /// image datasets, whose CSV files are text too.
+    ///
+    /// # Errors
+    /// [`ReadError::Open`] or [`ReadError::Io`] when the start of the file
+    /// cannot be read.
+    ///
+    /// # Examples
+    /// ```
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// use sliced_mmd::io::{write_npy, Format};
+    /// let dir = tempfile::tempdir()?;
+    /// let path = dir.path().join("points.dat");
+    /// write_npy(&path, &[1.0f64, 2.0], 2, 1)?;
+    /// assert_eq!(Format::from_content(&path)?, Some(Format::Npy));
+    /// std::fs::write(&path, "x,y\n1,2\n")?;
+    /// assert_eq!(Format::from_content(&path)?, Some(Format::Csv));
+    /// # Ok(()) }
+    /// ```
+    pub fn from_content(path: &Path) -> Result<Option<Format>, ReadError> {
+        const HEAD: u64 = 8 << 10;
+        let file = File::open(path).map_err(|source| ReadError::Open {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        let mut head = Vec::new();
+        file.take(HEAD)
+            .read_to_end(&mut head)
+            .map_err(|source| ReadError::Io {
+                path: path.to_path_buf(),
+                source,
+            })?;
+        if head.starts_with(b"\x93NUMPY") {
+            return Ok(Some(Format::Npy));
+        }
+        // text, possibly cut inside a character at the end
+        let text = match std::str::from_utf8(&head) {
+            Ok(_) => true,
+            Err(e) => e.error_len().is_none() && head.len() as u64 == HEAD,
+        };
+        Ok((text && !head.is_empty() && !head.contains(&0)).then_some(Format::Csv))
+    }
 }
 
 /// Read a sample (rows are points) from a `.npy` or `.csv` file, chosen by
@@ -459,28 +529,72 @@ impl Format {
 /// for the first NaN or infinite value, and the format-specific variants
 /// ([`ReadError::InvalidNpy`], [`ReadError::UnsupportedDtype`],
 /// [`ReadError::UnsupportedShape`], [`ReadError::RaggedRow`],
-/// [`ReadError::NotANumber`]).
+/// [`ReadError::NotANumber`], [`ReadError::InvalidCsv`]).
 pub fn read_points(path: impl AsRef<Path>) -> Result<Points<'static, f64>, ReadError> {
     let path = path.as_ref();
-    let (data, n, d) = match Format::from_path(path) {
-        Some(Format::Npy) => npy::read(path)?,
-        Some(Format::Csv) => csv::read(path)?,
-        None => {
-            return Err(ReadError::UnknownFormat {
-                path: path.to_path_buf(),
-            })
-        }
+    match Format::from_path(path) {
+        Some(format) => read_points_as(path, format),
+        None => Err(ReadError::UnknownFormat {
+            path: path.to_path_buf(),
+        }),
+    }
+}
+
+/// Read a sample as [`read_points`] does, in the given format whatever the
+/// name of the file (for example a `.txt` file of comma-separated rows, or
+/// a format found by [`Format::from_content`]).
+///
+/// # Errors
+/// As [`read_points`], without [`ReadError::UnknownFormat`].
+///
+/// # Examples
+/// ```
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// use sliced_mmd::io::{read_points_as, Format};
+/// let dir = tempfile::tempdir()?;
+/// let path = dir.path().join("points.txt");
+/// std::fs::write(&path, "1,2\n3,4\n5,6\n")?;
+/// let x = read_points_as(&path, Format::Csv)?;
+/// assert_eq!((x.n(), x.d()), (3, 2));
+/// # Ok(()) }
+/// ```
+pub fn read_points_as(
+    path: impl AsRef<Path>,
+    format: Format,
+) -> Result<Points<'static, f64>, ReadError> {
+    let path = path.as_ref();
+    let (data, n, d) = match format {
+        Format::Npy => npy::read(path)?,
+        Format::Csv => csv::read(path)?,
     };
     if n == 0 || d == 0 {
         return Err(ReadError::Empty {
             path: path.to_path_buf(),
         });
     }
-    // The readers have checked the shape and that every value is finite.
-    Points::from_vec(data, n, d).map_err(|e| ReadError::InvalidNpy {
-        path: path.to_path_buf(),
-        reason: e.to_string(),
+    // The readers have checked the shape and that every value is finite,
+    // so this fails only on a reader bug, reported against the format read.
+    Points::from_vec(data, n, d).map_err(|e| {
+        let path = path.to_path_buf();
+        let reason = e.to_string();
+        match format {
+            Format::Npy => ReadError::InvalidNpy { path, reason },
+            Format::Csv => ReadError::InvalidCsv {
+                path,
+                line: None,
+                reason,
+            },
+        }
     })
+}
+
+/// `s` with its first character in lower case (messages are lowercase).
+fn lowercase_first(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(first) => first.to_lowercase().chain(c).collect(),
+        None => String::new(),
+    }
 }
 
 /// Write a row-major `n x d` buffer as a C-order `.npy` array of shape

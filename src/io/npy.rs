@@ -41,7 +41,7 @@ pub(super) fn read(path: &Path) -> Result<(Vec<f64>, usize, usize), ReadError> {
     };
     let header = NpyHeader::from_reader(&mut reader).map_err(|e| match e.kind() {
         std::io::ErrorKind::UnexpectedEof | std::io::ErrorKind::InvalidData => {
-            invalid(lowercase_first(&e.to_string()))
+            invalid(super::lowercase_first(&e.to_string()))
         }
         _ => ReadError::Io {
             path: path.to_path_buf(),
@@ -143,14 +143,6 @@ fn unsupported(path: &Path, dtype: String) -> ReadError {
     ReadError::UnsupportedDtype {
         path: path.to_path_buf(),
         dtype,
-    }
-}
-
-fn lowercase_first(s: &str) -> String {
-    let mut c = s.chars();
-    match c.next() {
-        Some(first) => first.to_lowercase().chain(c).collect(),
-        None => String::new(),
     }
 }
 

@@ -35,7 +35,7 @@ impl SliceStats {
     /// the within-sample means are `-sxx`, `-syy` and the diagonal is zero).
     pub fn statistic(&self, stat: Statistic, n: usize, m: usize) -> f64 {
         let within = |s: f64| Within { all: -s, diag: 0.0 };
-        stat.from_v(self.v, n, m, within(self.sxx), within(self.syy))
+        stat.of_v(self.v, n, m, within(self.sxx), within(self.syy))
     }
 }
 

@@ -47,6 +47,9 @@ pub type Progress<'a> = dyn Fn(usize) + Sync + 'a;
 /// Default number of permutations `B`.
 pub const DEFAULT_PERMUTATIONS: usize = 1000;
 
+/// Default significance level of [`TestResult::rejected`].
+pub const DEFAULT_ALPHA: f64 = 0.05;
+
 /// Default memory budget of the cached kernel matrix: 2 GiB.
 pub const DEFAULT_MEMORY_BUDGET: usize = 2 << 30;
 
@@ -86,6 +89,7 @@ pub struct PermutationTest {
     permutations: usize,
     seed: u64,
     memory_budget: usize,
+    alpha: f64,
 }
 
 impl PermutationTest {
@@ -97,7 +101,7 @@ impl PermutationTest {
     pub fn new(permutations: usize) -> Result<Self> {
         if permutations == 0 {
             return Err(MmdError::InvalidCount {
-                what: "number of permutations",
+                what: "number of permutations B",
                 value: 0,
                 min: 1,
             });
@@ -106,6 +110,7 @@ impl PermutationTest {
             permutations,
             seed: 0,
             memory_budget: DEFAULT_MEMORY_BUDGET,
+            alpha: DEFAULT_ALPHA,
         })
     }
 
@@ -124,6 +129,21 @@ impl PermutationTest {
     pub fn with_memory_budget(mut self, bytes: usize) -> Self {
         self.memory_budget = bytes;
         self
+    }
+
+    /// The significance level of [`TestResult::rejected`] (default
+    /// [`DEFAULT_ALPHA`]). A level outside `(0, 1)` is reported by
+    /// [`PermutationTest::run`] before any permutation
+    /// ([`MmdError::InvalidAlpha`]).
+    #[must_use]
+    pub fn with_alpha(mut self, alpha: f64) -> Self {
+        self.alpha = alpha;
+        self
+    }
+
+    /// The significance level.
+    pub fn alpha(&self) -> f64 {
+        self.alpha
     }
 
     /// Number of permutations `B`.
@@ -149,8 +169,9 @@ impl PermutationTest {
     ///
     /// # Errors
     /// As [`MmdEstimator::estimate`]; [`MmdError::InvalidCount`] for a
-    /// memory budget of 0; [`MmdError::TooLarge`] for more than `2³² - 1`
-    /// pooled points.
+    /// memory budget of 0; [`MmdError::InvalidAlpha`] for a level outside
+    /// `(0, 1)`; [`MmdError::TooLarge`] for more than `2³² - 1` pooled
+    /// points.
     pub fn run<F: Float, E: MmdEstimator<F> + ?Sized>(
         &self,
         estimator: &E,
@@ -177,11 +198,11 @@ impl PermutationTest {
         match estimator.shortcut() {
             Shortcut::PairSums(kernel) => {
                 let (t, null, path) = naive_cached::run(self, kernel, x, y, stat, progress)?;
-                Ok(TestResult::new(t, null, path))
+                Ok(TestResult::new(t, null, path, self.alpha))
             }
             Shortcut::SortedSlices(sliced) => {
                 let (t, null) = sliced_fast::run(self, sliced, x, y, stat, progress)?;
-                Ok(TestResult::new(t, null, TestPath::SlicedSort))
+                Ok(TestResult::new(t, null, TestPath::SlicedSort, self.alpha))
             }
             _ => self.run_plain(estimator, x, y, stat, progress),
         }
@@ -205,10 +226,11 @@ impl PermutationTest {
         self.check_settings()?;
         let t = plain::statistic(estimator, x, y, stat)?;
         let null = plain::null(self, estimator, x, y, stat, progress)?;
-        Ok(TestResult::new(t, null, TestPath::Plain))
+        Ok(TestResult::new(t, null, TestPath::Plain, self.alpha))
     }
 
     fn check_settings(&self) -> Result<()> {
+        check_alpha(self.alpha)?;
         if self.memory_budget == 0 {
             return Err(MmdError::InvalidCount {
                 what: "memory budget (bytes)",
@@ -242,22 +264,29 @@ pub struct TestResult {
     pub null: Vec<f64>,
     /// How they were computed.
     pub path: TestPath,
+    /// The level of the test ([`PermutationTest::with_alpha`]).
+    pub alpha: f64,
+    /// Whether the test rejects at that level: `p_value <= alpha`.
+    pub rejected: bool,
 }
 
 impl TestResult {
-    fn new(statistic: f64, null: Vec<f64>, path: TestPath) -> Self {
+    fn new(statistic: f64, null: Vec<f64>, path: TestPath, alpha: f64) -> Self {
         let b = null.len();
         let exceed = null.iter().filter(|&&t| t >= statistic).count();
+        let p_value = (1 + exceed) as f64 / (1 + b) as f64;
         TestResult {
             statistic,
-            p_value: (1 + exceed) as f64 / (1 + b) as f64,
+            p_value,
             permutations: b,
             null,
             path,
+            alpha,
+            rejected: p_value <= alpha,
         }
     }
 
-    /// Whether the test rejects at level `alpha`: `p_value <= alpha`.
+    /// Whether the test rejects at another level `alpha`: `p_value <= alpha`.
     ///
     /// # Errors
     /// [`MmdError::InvalidAlpha`] unless `0 < alpha < 1`.

@@ -184,7 +184,7 @@ pub(super) fn run<F: Float, K: Kernel<F> + ?Sized>(
                     all: (ry - sxy) / (mf * mf),
                     diag: dy / mf,
                 };
-                stat.from_pair_sums(n, m, wx, wy, sxy)
+                stat.of_pair_sums(n, m, wx, wy, sxy)
             })
             .collect();
         values.extend(chunk);

@@ -12,9 +12,9 @@ use super::permutation::arrangement;
 use super::{check_inputs, PermutationTest, Progress};
 use crate::error::Result;
 use crate::estimator::MmdEstimator;
-use crate::statistic::Statistic;
 use crate::float::Float;
 use crate::points::Points;
+use crate::statistic::Statistic;
 
 /// The observed statistic.
 pub(super) fn statistic<F: Float, E: MmdEstimator<F> + ?Sized>(

@@ -157,7 +157,7 @@ fn eval_slice<const U: bool>(st: &Stored, slice: usize, labels: &[u64], out: &mu
         diag: 0.0,
     };
     for q in 0..LANES {
-        out[q] = stat.from_v(2.0 * v[q], n, m, within(sa[q]), within(sb[q]));
+        out[q] = stat.of_v(2.0 * v[q], n, m, within(sa[q]), within(sb[q]));
     }
 }
 

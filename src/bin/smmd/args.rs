@@ -1,8 +1,16 @@
 //! The command line, as clap types.
+//!
+//! Every subcommand flattens [`Shared`] (seed, threads, precision, JSON);
+//! `mmd`, `grad` and `test` also flatten [`Samples`] and [`EstimatorArgs`].
+//! Values with a name in the library (`--directions`, `--dtype`) are parsed
+//! by the library's `FromStr`; option values that the library validates
+//! (`--r`, `--sigma`, `--slices`, ...) are checked when the command builds
+//! the library objects, so that each check lives in one place.
 
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use sliced_mmd::{DirectionDesign, Precision};
 
 /// Maximum mean discrepancy (MMD) between two samples, exact or sliced.
 ///
@@ -21,7 +29,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Estimate MMD²(X, Y) (the V-statistic; the U-statistic with --unbiased).
-    Mmd(Common),
+    Mmd(MmdArgs),
     /// Write the gradient of the V-statistic MMD²(X, Y) with respect to the
     /// points of X (an N x d .npy array) and print MMD².
     Grad(GradArgs),
@@ -31,6 +39,212 @@ pub enum Command {
     /// Move particles towards a target along -N grad MMD² (an MMD particle
     /// flow) and write the particles, the MMD² trace and pictures to --out.
     Flow(FlowArgs),
+}
+
+/// A count given on the command line that the library does not check
+/// (threads, runs, steps): at least 1.
+fn at_least_one(text: &str) -> Result<usize, String> {
+    match text.parse::<usize>() {
+        Ok(0) => Err("it must be at least 1".to_string()),
+        Ok(k) => Ok(k),
+        Err(e) => Err(e.to_string()),
+    }
+}
+
+/// The options of every subcommand.
+#[derive(Debug, Args)]
+pub struct Shared {
+    /// Seed of every random choice (directions, random features, bandwidth
+    /// subsample, permutations, starting noise).
+    #[arg(
+        long,
+        value_name = "S",
+        default_value_t = 0,
+        allow_negative_numbers = true
+    )]
+    pub seed: u64,
+    /// Number of threads [default: all cores].
+    #[arg(
+        long,
+        value_name = "T",
+        value_parser = at_least_one,
+        allow_negative_numbers = true
+    )]
+    pub threads: Option<usize>,
+    /// Precision of the computation, f32 or f64 (the input is converted)
+    /// [default: f64; f32 for flow].
+    #[arg(long, value_name = "TYPE", value_parser = str::parse::<Precision>)]
+    pub dtype: Option<Precision>,
+    /// Print one JSON object on stdout instead of a summary.
+    #[arg(long)]
+    pub json: bool,
+}
+
+impl Shared {
+    /// `--dtype`, or the subcommand's default.
+    pub fn precision(&self, default: Precision) -> Precision {
+        self.dtype.unwrap_or(default)
+    }
+}
+
+/// The two samples of `mmd`, `grad` and `test`.
+#[derive(Debug, Args)]
+pub struct Samples {
+    /// First sample X (.npy or .csv, rows are points).
+    #[arg(value_name = "X")]
+    pub x: PathBuf,
+    /// Second sample Y (.npy or .csv, rows are points).
+    #[arg(value_name = "Y")]
+    pub y: PathBuf,
+}
+
+/// The kernel.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum KernelName {
+    /// -‖x-y‖^r with 0 < r < 2 (r = 1: energy distance).
+    Riesz,
+    /// exp(-‖x-y‖² / (2 sigma²)).
+    Gaussian,
+    /// exp(-‖x-y‖ / sigma).
+    Laplace,
+}
+
+/// The estimator.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum EstimatorName {
+    /// Naive while (N+M)² <= 1e8, else sliced (Riesz kernel) or random
+    /// features (gaussian, laplace).
+    Auto,
+    /// Exact pair sums, O((N+M)² d).
+    Naive,
+    /// Sliced Riesz MMD by sorting projections, O(P (N+M) (d + log(N+M))).
+    Sliced,
+    /// Random features, O(D (N+M) d): Fourier features for gaussian and
+    /// laplace, direction-threshold indicators for riesz r = 1.
+    Features,
+}
+
+/// The kernel and estimator options of `mmd`, `grad` and `test`.
+#[derive(Debug, Args)]
+pub struct EstimatorArgs {
+    /// Kernel.
+    #[arg(long, value_enum, default_value_t = KernelName::Riesz)]
+    pub kernel: KernelName,
+    /// Exponent of the Riesz kernel, in (0, 2).
+    #[arg(
+        long,
+        value_name = "R",
+        default_value_t = 1.0,
+        allow_negative_numbers = true
+    )]
+    pub r: f64,
+    /// Bandwidth of the gaussian and laplace kernels [default: median
+    /// pairwise distance of the pooled sample, on a seeded subsample of at
+    /// most 1000 points].
+    #[arg(long, value_name = "S", allow_negative_numbers = true)]
+    pub sigma: Option<f64>,
+    /// Estimator.
+    #[arg(long, value_enum, value_name = "E", default_value_t = EstimatorName::Auto)]
+    pub estimator: EstimatorName,
+    /// Number of directions P of the sliced estimator.
+    #[arg(
+        long,
+        value_name = "P",
+        default_value_t = 500,
+        allow_negative_numbers = true
+    )]
+    pub slices: usize,
+    /// Number of random features D of the features estimator [default: 1024].
+    #[arg(long, value_name = "D", allow_negative_numbers = true)]
+    pub features: Option<usize>,
+    /// How the directions of the sliced estimator are drawn: iid (uniform on
+    /// the sphere), orthogonal (stacked random frames), sobol (scrambled
+    /// Sobol' points) or hadamard (randomised Hadamard blocks) [default: iid].
+    #[arg(long, value_name = "KIND", value_parser = str::parse::<DirectionDesign>)]
+    pub directions: Option<DirectionDesign>,
+}
+
+/// Options of `smmd mmd`.
+#[derive(Debug, Args)]
+pub struct MmdArgs {
+    #[command(flatten)]
+    pub samples: Samples,
+    #[command(flatten)]
+    pub estimator: EstimatorArgs,
+    /// Report the U-statistic (unbiased, can be negative) instead of the
+    /// V-statistic.
+    #[arg(long)]
+    pub unbiased: bool,
+    /// Run the computation K times with seeds S, S+1, ..., S+K-1 (fresh
+    /// directions each time); report the value of the first run and the
+    /// median of the K wall times: a benchmark of the estimator.
+    #[arg(
+        long,
+        value_name = "K",
+        default_value_t = 1,
+        value_parser = at_least_one,
+        allow_negative_numbers = true
+    )]
+    pub repeat: usize,
+    #[command(flatten)]
+    pub shared: Shared,
+}
+
+/// Options of `smmd grad`.
+#[derive(Debug, Args)]
+pub struct GradArgs {
+    #[command(flatten)]
+    pub samples: Samples,
+    #[command(flatten)]
+    pub estimator: EstimatorArgs,
+    /// Where to write the N x d gradient (.npy, in the precision of --dtype).
+    #[arg(long, value_name = "G.npy")]
+    pub out: PathBuf,
+    /// Run the computation K times with seeds S, S+1, ..., S+K-1; write the
+    /// gradient of the first run and report the median of the K wall times.
+    #[arg(
+        long,
+        value_name = "K",
+        default_value_t = 1,
+        value_parser = at_least_one,
+        allow_negative_numbers = true
+    )]
+    pub repeat: usize,
+    #[command(flatten)]
+    pub shared: Shared,
+}
+
+/// Options of `smmd test`.
+#[derive(Debug, Args)]
+pub struct TestArgs {
+    #[command(flatten)]
+    pub samples: Samples,
+    #[command(flatten)]
+    pub estimator: EstimatorArgs,
+    /// Use the U-statistic (unbiased) instead of the V-statistic.
+    #[arg(long)]
+    pub unbiased: bool,
+    /// Number of permutations B; the p-value is (1 + #{T_b >= T}) / (1 + B).
+    #[arg(
+        long,
+        value_name = "B",
+        default_value_t = 1000,
+        allow_negative_numbers = true
+    )]
+    pub permutations: usize,
+    /// Significance level, in (0, 1): reject when p_value <= alpha.
+    #[arg(
+        long,
+        value_name = "A",
+        default_value_t = 0.05,
+        allow_negative_numbers = true
+    )]
+    pub alpha: f64,
+    /// No progress bar on stderr (there is none either when stderr is not a terminal).
+    #[arg(long)]
+    pub quiet: bool,
+    #[command(flatten)]
+    pub shared: Shared,
 }
 
 /// The optimizer of a flow.
@@ -68,7 +282,13 @@ pub struct FlowArgs {
     )]
     pub target_points: usize,
     /// Use only the first M points of a --target file [default: all].
-    #[arg(long, value_name = "M", allow_negative_numbers = true)]
+    #[arg(
+        long,
+        value_name = "M",
+        value_parser = at_least_one,
+        allow_negative_numbers = true,
+        conflicts_with = "demo"
+    )]
     pub limit: Option<usize>,
     /// Number of particles N [default: as many as target points].
     #[arg(long, value_name = "N", allow_negative_numbers = true)]
@@ -82,6 +302,7 @@ pub struct FlowArgs {
         long,
         value_name = "S",
         default_value_t = 500,
+        value_parser = at_least_one,
         allow_negative_numbers = true
     )]
     pub steps: usize,
@@ -93,9 +314,14 @@ pub struct FlowArgs {
         allow_negative_numbers = true
     )]
     pub slices: usize,
-    /// How the directions are drawn.
-    #[arg(long, value_enum, value_name = "KIND", default_value_t = DirectionsName::Iid)]
-    pub directions: DirectionsName,
+    /// How the directions are drawn: iid, orthogonal, sobol or hadamard.
+    #[arg(
+        long,
+        value_name = "KIND",
+        value_parser = str::parse::<DirectionDesign>,
+        default_value_t = DirectionDesign::default()
+    )]
+    pub directions: DirectionDesign,
     /// Step size tau [default: 1/100 of the diagonal of the target's bounding
     /// box (gd, momentum), 1/1000 of it (adam)].
     #[arg(long, value_name = "T", allow_negative_numbers = true)]
@@ -118,191 +344,12 @@ pub struct FlowArgs {
     /// Keep a snapshot for the pictures every K steps [default: steps / 5].
     #[arg(long, value_name = "K", allow_negative_numbers = true)]
     pub snapshot_every: Option<usize>,
-    /// Seed of the starting noise and of the directions of every step.
-    #[arg(
-        long,
-        value_name = "S",
-        default_value_t = 0,
-        allow_negative_numbers = true
-    )]
-    pub seed: u64,
-    /// Precision of the computation.
-    #[arg(long, value_enum, value_name = "TYPE", default_value_t = Dtype::F32)]
-    pub dtype: Dtype,
-    /// Number of threads [default: all cores].
-    #[arg(long, value_name = "T", allow_negative_numbers = true)]
-    pub threads: Option<usize>,
     /// Output folder (created if missing).
     #[arg(long, value_name = "DIR")]
     pub out: PathBuf,
     /// No progress bar on stderr.
     #[arg(long)]
     pub quiet: bool,
-    /// Print one JSON object on stdout instead of a summary.
-    #[arg(long)]
-    pub json: bool,
-}
-
-/// Options of `smmd test`.
-#[derive(Debug, Args)]
-pub struct TestArgs {
-    /// Inputs and estimator options, as for `smmd mmd` (--seed also seeds
-    /// the permutations).
     #[command(flatten)]
-    pub common: Common,
-    /// Number of permutations B; the p-value is (1 + #{T_b >= T}) / (1 + B).
-    #[arg(
-        long,
-        value_name = "B",
-        default_value_t = 1000,
-        allow_negative_numbers = true
-    )]
-    pub permutations: usize,
-    /// Significance level: reject when p_value <= alpha.
-    #[arg(
-        long,
-        value_name = "A",
-        default_value_t = 0.05,
-        allow_negative_numbers = true
-    )]
-    pub alpha: f64,
-    /// No progress bar on stderr (there is none either when stderr is not a terminal).
-    #[arg(long)]
-    pub quiet: bool,
-}
-
-/// Options of `smmd grad`.
-#[derive(Debug, Args)]
-pub struct GradArgs {
-    /// Inputs and estimator options, as for `smmd mmd`.
-    #[command(flatten)]
-    pub common: Common,
-    /// Where to write the N x d gradient (.npy, in the precision of --dtype).
-    #[arg(long, value_name = "G.npy")]
-    pub out: PathBuf,
-}
-
-/// The kernel.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum KernelName {
-    /// -‖x-y‖^r with 0 < r < 2 (r = 1: energy distance).
-    Riesz,
-    /// exp(-‖x-y‖² / (2 sigma²)).
-    Gaussian,
-    /// exp(-‖x-y‖ / sigma).
-    Laplace,
-}
-
-/// The estimator.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum EstimatorName {
-    /// Naive while (N+M)² <= 1e8, else sliced (Riesz kernel) or random
-    /// features (gaussian, laplace).
-    Auto,
-    /// Exact pair sums, O((N+M)² d).
-    Naive,
-    /// Sliced Riesz MMD by sorting projections, O(P (N+M) (d + log(N+M))).
-    Sliced,
-    /// Random features, O(D (N+M) d): Fourier features for gaussian and
-    /// laplace, direction-threshold indicators for riesz r = 1.
-    Features,
-}
-
-/// How the directions of the sliced estimator are drawn.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum DirectionsName {
-    /// Independent, uniform on the sphere.
-    Iid,
-    /// Stacked random orthonormal frames (d directions per frame).
-    Orthogonal,
-    /// A scrambled Sobol' sequence through the inverse normal CDF, normalised.
-    Sobol,
-    /// Blocks of randomised Hadamard rotations (d padded to a power of two
-    /// D, D directions per block), projected by the fast transform.
-    Hadamard,
-}
-
-/// The precision of the computation.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Dtype {
-    /// Single precision (sums still accumulate in f64; the exact estimator
-    /// forms distances in f32 too).
-    F32,
-    /// Double precision.
-    F64,
-}
-
-/// Inputs and options shared by `mmd` and `grad`.
-#[derive(Debug, Args)]
-pub struct Common {
-    /// First sample X (.npy or .csv, rows are points).
-    #[arg(value_name = "X")]
-    pub x: PathBuf,
-    /// Second sample Y (.npy or .csv, rows are points).
-    #[arg(value_name = "Y")]
-    pub y: PathBuf,
-    /// Kernel.
-    #[arg(long, value_enum, default_value_t = KernelName::Riesz)]
-    pub kernel: KernelName,
-    /// Exponent of the Riesz kernel, in (0, 2).
-    #[arg(
-        long,
-        value_name = "R",
-        default_value_t = 1.0,
-        allow_negative_numbers = true
-    )]
-    pub r: f64,
-    /// Bandwidth of the gaussian and laplace kernels [default: median
-    /// pairwise distance of the pooled sample, on a seeded subsample of at
-    /// most 1000 points].
-    #[arg(long, value_name = "S", allow_negative_numbers = true)]
-    pub sigma: Option<f64>,
-    /// Estimator.
-    #[arg(long, value_enum, value_name = "E", default_value_t = EstimatorName::Auto)]
-    pub estimator: EstimatorName,
-    /// Number of directions P of the sliced estimator.
-    #[arg(
-        long,
-        value_name = "P",
-        default_value_t = 500,
-        allow_negative_numbers = true
-    )]
-    pub slices: usize,
-    /// Number of random features D of the features estimator [default: 1024].
-    #[arg(long, value_name = "D", allow_negative_numbers = true)]
-    pub features: Option<usize>,
-    /// How the directions of the sliced estimator are drawn.
-    #[arg(long, value_enum, value_name = "KIND", default_value_t = DirectionsName::Iid)]
-    pub directions: DirectionsName,
-    /// Seed of every random choice (directions, bandwidth subsample).
-    #[arg(
-        long,
-        value_name = "S",
-        default_value_t = 0,
-        allow_negative_numbers = true
-    )]
-    pub seed: u64,
-    /// Report the U-statistic (unbiased, can be negative) instead of the
-    /// V-statistic (mmd only; the gradient is always of the V-statistic).
-    #[arg(long)]
-    pub unbiased: bool,
-    /// Precision of the computation (the input is converted).
-    #[arg(long, value_enum, value_name = "TYPE", default_value_t = Dtype::F64)]
-    pub dtype: Dtype,
-    /// Number of threads [default: all cores].
-    #[arg(long, value_name = "T", allow_negative_numbers = true)]
-    pub threads: Option<usize>,
-    /// Run the computation K times with seeds S, S+1, ..., S+K-1 (fresh
-    /// directions each time); report the value of the first run and the
-    /// median of the K wall times: a benchmark of the estimator.
-    #[arg(
-        long,
-        value_name = "K",
-        default_value_t = 1,
-        allow_negative_numbers = true
-    )]
-    pub repeat: usize,
-    /// Print one JSON object on stdout instead of a summary.
-    #[arg(long)]
-    pub json: bool,
+    pub shared: Shared,
 }

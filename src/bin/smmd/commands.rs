@@ -1,18 +1,22 @@
-//! Running `smmd mmd` and `smmd grad`: option checks, reading, timing.
+//! Running `smmd mmd`, `smmd grad` and `smmd test`: the library objects
+//! built from the options (the library checks every value), the computation
+//! timed in the precision of `--dtype` on `--threads` threads, and one
+//! [`Report`] for all three.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::Instant;
 
 use sliced_mmd::estimator::DEFAULT_FEATURES;
 use sliced_mmd::io::{read_points, write_npy};
 use sliced_mmd::kernel::median_heuristic;
-use sliced_mmd::two_sample::{check_alpha, PermutationTest};
 use sliced_mmd::{
-    AnyKernel, Arithmetic, DirectionDesign, Estimator, Float, Gaussian, Kernel, Laplace, MmdError,
-    MmdEstimator, Naive, Points, RandomFeatures, Riesz, Sample, SlicedSort, Statistic,
+    AnyKernel, Arithmetic, Estimate, Estimator, Float, Gaussian, Kernel, Laplace, MmdError,
+    MmdEstimator, Naive, PermutationTest, Points, Precision, RandomFeatures, Reseed, Riesz,
+    SlicedSort, Statistic, TestResult,
 };
 
-use crate::args::{Command, Common, DirectionsName, Dtype, EstimatorName, KernelName, TestArgs};
+use crate::args::{Command, EstimatorArgs, EstimatorName, KernelName, Samples, Shared, TestArgs};
+use crate::errors::{describe, describe_in};
 use crate::output::{self, Report, TestReport};
 use crate::progress::Bar;
 
@@ -22,294 +26,216 @@ pub type CliResult<T> = Result<T, String>;
 /// Run a parsed command line.
 pub fn run(command: Command) -> CliResult<()> {
     match command {
-        Command::Mmd(c) => {
-            let report = compute(&c, None)?;
-            output::print_mmd(&report, c.json)
+        Command::Mmd(a) => {
+            let stat = if a.unbiased {
+                Statistic::U
+            } else {
+                Statistic::V
+            };
+            let setup = Setup::new(&a.samples, &a.estimator, &a.shared, stat)?;
+            let report = setup.run(&Repeated {
+                repeat: a.repeat,
+                gradient_to: None,
+            })?;
+            output::print_mmd(&report, a.shared.json)
         }
-        Command::Grad(g) => {
-            if g.common.unbiased {
-                return Err(
-                    "--unbiased does not apply to grad: the gradient is of the V-statistic"
-                        .to_string(),
-                );
-            }
-            let report = compute(&g.common, Some(&g.out))?;
-            output::print_grad(&report, g.common.json)
+        Command::Grad(a) => {
+            let setup = Setup::new(&a.samples, &a.estimator, &a.shared, Statistic::V)?;
+            let report = setup.run(&Repeated {
+                repeat: a.repeat,
+                gradient_to: Some(&a.out),
+            })?;
+            output::print_grad(&report, &a.out, a.shared.json)
         }
-        Command::Test(t) => run_test(&t),
-        Command::Flow(f) => crate::flow::run_flow(&f),
+        Command::Test(a) => run_test(&a),
+        Command::Flow(a) => crate::flow::run_flow(&a),
     }
 }
 
-/// A pool of `threads` workers, or `None` for rayon's global pool (all cores).
-pub fn thread_pool(threads: Option<usize>) -> CliResult<Option<rayon::ThreadPool>> {
-    threads
-        .map(|t| {
-            rayon::ThreadPoolBuilder::new()
-                .num_threads(t)
-                .build()
-                .map_err(|e| format!("cannot start {t} threads: {e}"))
+/// Run `f` on a pool of `threads` workers, or on rayon's global pool (all
+/// cores) without `--threads`.
+pub fn on_threads<R: Send>(
+    threads: Option<usize>,
+    f: impl FnOnce() -> CliResult<R> + Send,
+) -> CliResult<R> {
+    match threads {
+        None => f(),
+        Some(t) => rayon::ThreadPoolBuilder::new()
+            .num_threads(t)
+            .build()
+            .map_err(|e| format!("cannot start {t} threads: {e}"))?
+            .install(f),
+    }
+}
+
+/// The samples and library objects of one `mmd`, `grad` or `test` command.
+struct Setup<'a> {
+    files: &'a Samples,
+    x: Points<'static, f64>,
+    y: Points<'static, f64>,
+    kernel: AnyKernel,
+    /// The estimator of the first run (later runs re-seed a clone).
+    estimator: Estimator,
+    stat: Statistic,
+    seed: u64,
+    precision: Precision,
+    threads: Option<usize>,
+}
+
+impl<'a> Setup<'a> {
+    /// Read the samples and build the kernel and the estimator of the
+    /// options.
+    fn new(
+        files: &'a Samples,
+        o: &EstimatorArgs,
+        shared: &Shared,
+        stat: Statistic,
+    ) -> CliResult<Self> {
+        check_combinations(o)?;
+        let x = read_points(&files.x).map_err(|e| e.to_string())?;
+        let y = read_points(&files.y).map_err(|e| e.to_string())?;
+        let in_files = |e| describe_in(e, files.x.display(), files.y.display());
+        let kernel = build_kernel(o, || median_heuristic(&x, &y, shared.seed)).map_err(in_files)?;
+        let estimator = build_estimator(o, &kernel, x.n(), y.n(), shared.seed).map_err(in_files)?;
+        Ok(Setup {
+            files,
+            x,
+            y,
+            kernel,
+            estimator,
+            stat,
+            seed: shared.seed,
+            precision: shared.precision(Precision::Double),
+            threads: shared.threads,
         })
-        .transpose()
+    }
+
+    /// A library error, naming the file of the sample it is about.
+    fn describe(&self, e: MmdError) -> String {
+        describe_in(e, self.files.x.display(), self.files.y.display())
+    }
+
+    /// Run `task` in the precision of `--dtype`, on `--threads` threads.
+    fn run<T: Task>(&self, task: &T) -> CliResult<T::Output> {
+        on_threads(self.threads, || match self.precision {
+            Precision::Double => task.run(self, &self.x, &self.y),
+            Precision::Single => {
+                let x = narrow(&self.x, &self.files.x)?;
+                let y = narrow(&self.y, &self.files.y)?;
+                task.run(self, &x, &y)
+            }
+        })
+    }
+
+    /// The report of a computation in `F` that gave `value` in the wall
+    /// times `seconds` (one per run), on the current thread pool.
+    fn report<F: Float>(&self, value: Estimate, seconds: &[f64]) -> Report {
+        let (slices, directions, features) = match &self.estimator {
+            Estimator::SlicedSort(s) => (Some(s.slices()), Some(s.design().name()), None),
+            Estimator::Features(f) => (None, None, Some(f.features())),
+            _ => (None, None, None),
+        };
+        Report {
+            mmd2: value.mmd2,
+            std_error: value.std_error,
+            kernel: Kernel::<f64>::name(&self.kernel),
+            kernel_param: match &self.kernel {
+                AnyKernel::Riesz(k) => Some(("r", k.r())),
+                AnyKernel::Gaussian(k) => Some(("sigma", k.sigma())),
+                AnyKernel::Laplace(k) => Some(("sigma", k.sigma())),
+                _ => None,
+            },
+            estimator: MmdEstimator::<F>::name(&self.estimator),
+            slices,
+            features,
+            directions,
+            seed: self.seed,
+            statistic: self.stat,
+            dtype: F::NAME,
+            n: self.x.n(),
+            m: self.y.n(),
+            d: self.x.d(),
+            seconds: median(seconds),
+            runs: seconds.len(),
+            threads: rayon::current_num_threads(),
+        }
+    }
 }
 
-/// The options that need no data, checked before any file is read.
-fn check_options(c: &Common) -> CliResult<()> {
-    if c.threads == Some(0) {
-        return Err("invalid --threads 0: at least one thread is needed".to_string());
-    }
-    if c.repeat == 0 {
-        return Err("invalid --repeat 0: at least one run is needed".to_string());
-    }
-    if c.features == Some(0) {
-        return Err("invalid --features 0: at least one random feature is needed".to_string());
-    }
-    if c.features.is_some() && !matches!(c.estimator, EstimatorName::Features | EstimatorName::Auto)
+/// A computation on the two samples, written once for both precisions.
+trait Task: Sync {
+    /// What it gives.
+    type Output: Send;
+
+    /// Compute on `x` and `y`, the samples of `setup` in `F`.
+    fn run<F: Float>(
+        &self,
+        setup: &Setup<'_>,
+        x: &Points<'_, F>,
+        y: &Points<'_, F>,
+    ) -> CliResult<Self::Output>;
+}
+
+/// The option combinations that no library object sees.
+fn check_combinations(o: &EstimatorArgs) -> CliResult<()> {
+    if o.features.is_some() && !matches!(o.estimator, EstimatorName::Features | EstimatorName::Auto)
     {
         return Err("--features applies only to --estimator features (or auto)".to_string());
     }
-    if c.estimator == EstimatorName::Features && c.directions != DirectionsName::Iid {
+    if o.directions.is_some() && o.estimator == EstimatorName::Features {
         return Err(
             "--directions applies only to the sliced estimator; random features draw iid directions"
                 .to_string(),
         );
     }
-    if c.estimator == EstimatorName::Features && c.kernel == KernelName::Riesz && c.r != 1.0 {
-        return Err(format!(
-            "the features estimator supports the riesz kernel only for r = 1, not r = {}",
-            c.r
-        ));
-    }
-    SlicedSort::new(c.slices).map_err(|e| e.to_string())?;
-    match c.kernel {
-        KernelName::Riesz => {
-            Riesz::new(c.r).map_err(|e| e.to_string())?;
-        }
-        KernelName::Gaussian | KernelName::Laplace => {
-            if let Some(sigma) = c.sigma {
-                Gaussian::new(sigma).map_err(|e| e.to_string())?;
-            }
-            if c.estimator == EstimatorName::Sliced {
-                return Err(format!(
-                    "the sliced estimator supports only the riesz kernel, not {}",
-                    kernel_word(c.kernel)
-                ));
-            }
-        }
-    }
     Ok(())
 }
 
-fn kernel_word(k: KernelName) -> &'static str {
-    match k {
-        KernelName::Riesz => "riesz",
-        KernelName::Gaussian => "gaussian",
-        KernelName::Laplace => "laplace",
-    }
-}
-
-/// A library error as one line, naming the file of the sample it is about.
-fn describe(e: MmdError, c: &Common) -> String {
-    let file = |s: Sample| match s {
-        Sample::X => c.x.display().to_string(),
-        Sample::Y => c.y.display().to_string(),
-    };
-    match e {
-        MmdError::NonFinite {
-            sample: Some(s), ..
-        }
-        | MmdError::EmptySample { sample: s }
-        | MmdError::TooFewForUnbiased { sample: s, .. } => format!("{}: {e}", file(s)),
-        MmdError::DimensionMismatch { x_d, y_d } => format!(
-            "dimension mismatch: X ({}) has d = {x_d} but Y ({}) has d = {y_d}",
-            file(Sample::X),
-            file(Sample::Y)
-        ),
-        other => other.to_string(),
-    }
-}
-
-/// What one command computed.
-struct Outcome<F> {
-    mmd2: f64,
-    std_error: Option<f64>,
-    estimator: &'static str,
-    seconds: Vec<f64>,
-    threads: usize,
-    grad: Option<Vec<F>>,
-}
-
-/// What a report needs of an [`Outcome`]: value, standard error,
-/// estimator name, run times and thread count.
-type Summary = (f64, Option<f64>, &'static str, Vec<f64>, usize);
-
-impl<F> Outcome<F> {
-    fn summary(self) -> Summary {
-        (
-            self.mmd2,
-            self.std_error,
-            self.estimator,
-            self.seconds,
-            self.threads,
-        )
-    }
-}
-
-/// Build the estimator for one run.
-type Make<'a> = dyn Fn(u64) -> sliced_mmd::Result<Estimator> + Sync + 'a;
-
-/// Run the computation `repeat` times with seeds `seed..seed+repeat`,
-/// timing the computation alone.
-fn repeated<F: Float>(
-    x: &Points<'_, F>,
-    y: &Points<'_, F>,
-    make: &Make<'_>,
-    c: &Common,
-    want_grad: bool,
-) -> sliced_mmd::Result<Outcome<F>> {
-    let stat = if c.unbiased {
-        Statistic::U
-    } else {
-        Statistic::V
-    };
-    let mut first: Option<(f64, Option<f64>, &'static str)> = None;
-    let mut seconds = Vec::with_capacity(c.repeat);
-    let mut grad = want_grad.then(|| vec![F::zero(); x.n() * x.d()]);
-    let mut scratch = Vec::new();
-    for k in 0..c.repeat {
-        let est = make(c.seed.wrapping_add(k as u64))?;
-        let name = MmdEstimator::<F>::name(&est);
-        let (mmd2, std_error, elapsed) = match grad.as_mut() {
-            Some(g) => {
-                let out = if k == 0 {
-                    g
-                } else {
-                    scratch.resize(x.n() * x.d(), F::zero());
-                    &mut scratch
-                };
-                let t = Instant::now();
-                let v = est.grad_into(x, y, out)?;
-                (v, None, t.elapsed())
-            }
-            None => {
-                let t = Instant::now();
-                let e = est.estimate(x, y, stat)?;
-                (e.mmd2, e.std_error, t.elapsed())
-            }
-        };
-        seconds.push(elapsed.as_secs_f64());
-        first.get_or_insert((mmd2, std_error, name));
-    }
-    let (mmd2, std_error, estimator) = first.unwrap_or((f64::NAN, None, "naive"));
-    Ok(Outcome {
-        mmd2,
-        std_error,
-        estimator,
-        seconds,
-        threads: rayon::current_num_threads(),
-        grad,
+/// The kernel of the options: Riesz with `--r`, or gaussian or laplace
+/// with `--sigma`, by default the bandwidth `median` gives.
+fn build_kernel(
+    o: &EstimatorArgs,
+    median: impl FnOnce() -> sliced_mmd::Result<f64>,
+) -> sliced_mmd::Result<AnyKernel> {
+    let sigma = || o.sigma.map_or_else(median, Ok);
+    Ok(match o.kernel {
+        KernelName::Riesz => Riesz::new(o.r)?.into(),
+        KernelName::Gaussian => Gaussian::new(sigma()?)?.into(),
+        KernelName::Laplace => Laplace::new(sigma()?)?.into(),
     })
 }
 
-/// The median of a non-empty list.
-fn median(mut v: Vec<f64>) -> f64 {
-    v.sort_by(f64::total_cmp);
-    let k = v.len();
-    if k == 0 {
-        return f64::NAN;
-    }
-    if k % 2 == 1 {
-        v[k / 2]
-    } else {
-        0.5 * (v[k / 2 - 1] + v[k / 2])
-    }
-}
-
-fn compute(c: &Common, out: Option<&PathBuf>) -> CliResult<Report> {
-    check_options(c)?;
-    let x = read_points(&c.x).map_err(|e| e.to_string())?;
-    let y = read_points(&c.y).map_err(|e| e.to_string())?;
-    if x.d() != y.d() {
-        return Err(describe(
-            MmdError::DimensionMismatch {
-                x_d: x.d(),
-                y_d: y.d(),
-            },
-            c,
-        ));
-    }
-    let (kernel, param) = build_kernel(c, &x, &y)?;
-    let (n, m, d) = (x.n(), y.n(), x.d());
-    let slices = c.slices;
-    let make = |seed: u64| build_estimator(c, &kernel, n, m, seed);
-
-    let pool = thread_pool(c.threads)?;
-    let in_pool = |f: &(dyn Fn() -> CliResult<Report> + Sync)| match &pool {
-        Some(p) => p.install(f),
-        None => f(),
-    };
-    let kernel_name = Kernel::<f64>::name(&kernel);
-    let report = |(mmd2, std_error, estimator, seconds, threads): Summary| {
-        let runs = seconds.len();
-        Report {
-            mmd2,
-            std_error,
-            kernel: kernel_name,
-            kernel_param: param,
-            estimator,
-            slices: (estimator == "sliced").then_some(slices),
-            features: (estimator == "features").then_some(c.features.unwrap_or(DEFAULT_FEATURES)),
-            directions: (estimator == "sliced").then_some(design(c.directions).name()),
-            seed: c.seed,
-            statistic: if c.unbiased { "u" } else { "v" },
-            dtype: match c.dtype {
-                Dtype::F32 => "f32",
-                Dtype::F64 => "f64",
-            },
-            n,
-            m,
-            d,
-            seconds: median(seconds),
-            runs,
-            threads,
-            out: out.cloned(),
-        }
-    };
-
-    match c.dtype {
-        Dtype::F64 => in_pool(&|| Ok(report(run_and_write(&x, &y, &make, c, out)?.summary()))),
-        Dtype::F32 => {
-            let (x, y) = (narrow(&x, &c.x)?, narrow(&y, &c.y)?);
-            in_pool(&|| Ok(report(run_and_write(&x, &y, &make, c, out)?.summary())))
-        }
-    }
-}
-
-/// The estimator of the options, with directions and features drawn from
-/// `seed`.
+/// The estimator of the options for `kernel` on samples of `n` and `m`
+/// points, with directions and features drawn from `seed`.
 fn build_estimator(
-    c: &Common,
+    o: &EstimatorArgs,
     kernel: &AnyKernel,
     n: usize,
     m: usize,
     seed: u64,
 ) -> sliced_mmd::Result<Estimator> {
-    let sliced = || -> sliced_mmd::Result<SlicedSort> {
-        Ok(SlicedSort::new(c.slices)?
-            .with_seed(seed)
-            .with_design(design(c.directions)))
-    };
-    let features = c.features.unwrap_or(DEFAULT_FEATURES);
-    let est = match c.estimator {
-        EstimatorName::Naive => Ok(Estimator::Naive(Naive::new(kernel.clone()))),
-        EstimatorName::Sliced => Ok(Estimator::SlicedSort(sliced()?.with_kernel(Riesz::new(c.r)?))),
-        EstimatorName::Features => Ok(Estimator::Features(
-            RandomFeatures::new(kernel.clone(), features)?.with_seed(seed),
-        )),
-        EstimatorName::Auto => {
-            Estimator::auto_with_features(kernel.clone(), n, m, sliced()?, features)
+    let sliced = SlicedSort::new(o.slices)?
+        .with_seed(seed)
+        .with_design(o.directions.unwrap_or_default());
+    let features = o.features.unwrap_or(DEFAULT_FEATURES);
+    let est = match (o.estimator, kernel) {
+        (EstimatorName::Naive, _) => Estimator::Naive(Naive::new(kernel.clone())),
+        (EstimatorName::Sliced, AnyKernel::Riesz(k)) => {
+            Estimator::SlicedSort(sliced.with_kernel(*k))
         }
-    }?;
+        (EstimatorName::Sliced, _) => {
+            return Err(MmdError::Unsupported {
+                estimator: "sliced",
+                what: "kernels other than riesz",
+            })
+        }
+        (EstimatorName::Features, _) => {
+            Estimator::Features(RandomFeatures::new(kernel.clone(), features)?.with_seed(seed))
+        }
+        (EstimatorName::Auto, _) => {
+            Estimator::auto_with_features(kernel.clone(), n, m, sliced, features)?
+        }
+    };
     // `--dtype` is the precision of the computation: the exact estimator
     // forms the distances of f32 data in f32 (sums still in f64); f64 data
     // are unaffected.
@@ -317,62 +243,6 @@ fn build_estimator(
         Estimator::Naive(e) => Estimator::Naive(e.with_arithmetic(Arithmetic::DataType)),
         other => other,
     })
-}
-
-/// The library design of a `--directions` value.
-pub fn design(name: DirectionsName) -> DirectionDesign {
-    match name {
-        DirectionsName::Iid => DirectionDesign::Iid,
-        DirectionsName::Orthogonal => DirectionDesign::Orthogonal,
-        DirectionsName::Sobol => DirectionDesign::Sobol,
-        DirectionsName::Hadamard => DirectionDesign::Hadamard,
-    }
-}
-
-/// The kernel of the options, with its parameter (`r`, or `sigma`, by
-/// default the median heuristic on the pooled sample).
-fn build_kernel(
-    c: &Common,
-    x: &Points<'_, f64>,
-    y: &Points<'_, f64>,
-) -> CliResult<(AnyKernel, (&'static str, f64))> {
-    Ok(match c.kernel {
-        KernelName::Riesz => (
-            Riesz::new(c.r).map_err(|e| e.to_string())?.into(),
-            ("r", c.r),
-        ),
-        KernelName::Gaussian | KernelName::Laplace => {
-            let sigma = match c.sigma {
-                Some(s) => s,
-                None => median_heuristic(x, y, c.seed).map_err(|e| describe(e, c))?,
-            };
-            let k: AnyKernel = if c.kernel == KernelName::Gaussian {
-                Gaussian::new(sigma).map_err(|e| e.to_string())?.into()
-            } else {
-                Laplace::new(sigma).map_err(|e| e.to_string())?.into()
-            };
-            (k, ("sigma", sigma))
-        }
-    })
-}
-
-/// [`repeated`], then the gradient (if asked for) written to `out`.
-fn run_and_write<F: Float>(
-    x: &Points<'_, F>,
-    y: &Points<'_, F>,
-    make: &Make<'_>,
-    c: &Common,
-    out: Option<&PathBuf>,
-) -> CliResult<Outcome<F>> {
-    let o = repeated(x, y, make, c, out.is_some()).map_err(|e| describe(e, c))?;
-    if let (Some(path), Some(g)) = (out, &o.grad) {
-        write(path, g, x.n(), x.d())?;
-    }
-    Ok(o)
-}
-
-fn write<F: Float>(path: &Path, g: &[F], n: usize, d: usize) -> CliResult<()> {
-    write_npy(path, g, n, d).map_err(|e| e.to_string())
 }
 
 /// The sample in `f32`, or an error naming the first value out of range.
@@ -387,99 +257,127 @@ fn narrow(p: &Points<'_, f64>, file: &Path) -> CliResult<Points<'static, f32>> {
     })
 }
 
-/// Run `smmd test`: options checked before any file is read, then the
-/// permutation test on the fastest path for the chosen estimator.
-fn run_test(t: &TestArgs) -> CliResult<()> {
-    let c = &t.common;
-    check_options(c)?;
-    if c.repeat != 1 {
-        return Err("--repeat does not apply to test".to_string());
+/// The median of a list (NaN for none).
+fn median(seconds: &[f64]) -> f64 {
+    let mut v = seconds.to_vec();
+    v.sort_by(f64::total_cmp);
+    match v.len() {
+        0 => f64::NAN,
+        k if k % 2 == 1 => v[k / 2],
+        k => 0.5 * (v[k / 2 - 1] + v[k / 2]),
     }
-    let stat = if c.unbiased {
+}
+
+/// `mmd` and `grad`: the computation `repeat` times with seeds `seed`,
+/// `seed + 1`, ..., each run on a fresh estimator (no buffers kept), timed
+/// alone; the value (and the gradient, written to `gradient_to`) of the
+/// first run and the median time.
+struct Repeated<'a> {
+    repeat: usize,
+    gradient_to: Option<&'a Path>,
+}
+
+impl Task for Repeated<'_> {
+    type Output = Report;
+
+    fn run<F: Float>(
+        &self,
+        s: &Setup<'_>,
+        x: &Points<'_, F>,
+        y: &Points<'_, F>,
+    ) -> CliResult<Report> {
+        let len = if self.gradient_to.is_some() {
+            x.n() * x.d()
+        } else {
+            0
+        };
+        let (mut grad, mut scratch) = (vec![F::zero(); len], Vec::new());
+        let mut first = None;
+        let mut seconds = Vec::with_capacity(self.repeat);
+        for k in 0..self.repeat {
+            let mut est = s.estimator.clone();
+            est.reseed(s.seed.wrapping_add(k as u64));
+            let out = if k == 0 {
+                &mut grad
+            } else {
+                scratch.resize(len, F::zero());
+                &mut scratch
+            };
+            let start = Instant::now();
+            let value = match self.gradient_to {
+                Some(_) => est.grad_into(x, y, out).map(|mmd2| Estimate {
+                    mmd2,
+                    std_error: None,
+                }),
+                None => est.estimate(x, y, s.stat),
+            }
+            .map_err(|e| s.describe(e))?;
+            seconds.push(start.elapsed().as_secs_f64());
+            first.get_or_insert(value);
+        }
+        if let Some(path) = self.gradient_to {
+            write_npy(path, &grad, x.n(), x.d()).map_err(|e| e.to_string())?;
+        }
+        let value = first.ok_or("no run")?;
+        Ok(s.report::<F>(value, &seconds))
+    }
+}
+
+/// `test`: the permutation test, with a progress bar.
+struct Test<'a> {
+    test: PermutationTest,
+    bar: &'a Bar,
+}
+
+impl Task for Test<'_> {
+    type Output = (TestResult, Report);
+
+    fn run<F: Float>(
+        &self,
+        s: &Setup<'_>,
+        x: &Points<'_, F>,
+        y: &Points<'_, F>,
+    ) -> CliResult<Self::Output> {
+        let progress = |done: usize| self.bar.update(done);
+        let start = Instant::now();
+        let res = self
+            .test
+            .run_with_progress(&s.estimator, x, y, s.stat, Some(&progress))
+            .map_err(|e| s.describe(e))?;
+        let seconds = start.elapsed().as_secs_f64();
+        let value = Estimate {
+            mmd2: res.statistic,
+            std_error: None,
+        };
+        let report = s.report::<F>(value, &[seconds]);
+        Ok((res, report))
+    }
+}
+
+/// Run `smmd test`: the permutation test on the fastest path for the
+/// chosen estimator, then the decision at `--alpha`.
+fn run_test(a: &TestArgs) -> CliResult<()> {
+    let stat = if a.unbiased {
         Statistic::U
     } else {
         Statistic::V
     };
-    let test = PermutationTest::new(t.permutations)
-        .map_err(|e| e.to_string())?
-        .with_seed(c.seed)
-        .statistic(stat);
-    let alpha = check_alpha(t.alpha).map_err(|e| e.to_string())?;
-    let x = read_points(&c.x).map_err(|e| e.to_string())?;
-    let y = read_points(&c.y).map_err(|e| e.to_string())?;
-    if x.d() != y.d() {
-        return Err(describe(
-            MmdError::DimensionMismatch {
-                x_d: x.d(),
-                y_d: y.d(),
-            },
-            c,
-        ));
-    }
-    let (kernel, param) = build_kernel(c, &x, &y)?;
-    let (n, m, d) = (x.n(), y.n(), x.d());
-    let est = build_estimator(c, &kernel, n, m, c.seed).map_err(|e| describe(e, c))?;
-    let pool = thread_pool(c.threads)?;
-    let bar = Bar::new(t.permutations, "permutations", t.quiet);
-    let go = || -> CliResult<(sliced_mmd::two_sample::TestResult, f64, usize, &'static str)> {
-        let progress = |done: usize| bar.update(done);
-        let timed = |res: sliced_mmd::Result<sliced_mmd::two_sample::TestResult>,
-                     start: Instant,
-                     name: &'static str| {
-            let secs = start.elapsed().as_secs_f64();
-            res.map(|r| (r, secs, rayon::current_num_threads(), name))
-                .map_err(|e| describe(e, c))
-        };
-        match c.dtype {
-            Dtype::F64 => {
-                let start = Instant::now();
-                let r = test.run_with_progress(&est, &x, &y, Some(&progress));
-                timed(r, start, MmdEstimator::<f64>::name(&est))
-            }
-            Dtype::F32 => {
-                let (x, y) = (narrow(&x, &c.x)?, narrow(&y, &c.y)?);
-                let start = Instant::now();
-                let r = test.run_with_progress(&est, &x, &y, Some(&progress));
-                timed(r, start, MmdEstimator::<f32>::name(&est))
-            }
-        }
-    };
-    let outcome = match &pool {
-        Some(p) => p.install(go),
-        None => go(),
-    };
+    let test = PermutationTest::new(a.permutations)
+        .map_err(describe)?
+        .with_seed(a.shared.seed)
+        .with_alpha(a.alpha);
+    let setup = Setup::new(&a.samples, &a.estimator, &a.shared, stat)?;
+    let bar = Bar::new(a.permutations, "permutations", a.quiet);
+    let outcome = setup.run(&Test { test, bar: &bar });
     bar.finish();
-    let (res, seconds, threads, estimator) = outcome?;
-    let reject = res.p_value <= alpha;
+    let (res, common) = outcome?;
+    let reject = res.rejected;
     let report = TestReport {
-        statistic: res.statistic,
         p_value: res.p_value,
         permutations: res.permutations,
-        alpha,
+        alpha: a.alpha,
         reject,
-        common: Report {
-            mmd2: res.statistic,
-            std_error: None,
-            kernel: Kernel::<f64>::name(&kernel),
-            kernel_param: param,
-            estimator,
-            slices: (estimator == "sliced").then_some(c.slices),
-            features: (estimator == "features").then_some(c.features.unwrap_or(DEFAULT_FEATURES)),
-            directions: (estimator == "sliced").then_some(design(c.directions).name()),
-            seed: c.seed,
-            statistic: if c.unbiased { "u" } else { "v" },
-            dtype: match c.dtype {
-                Dtype::F32 => "f32",
-                Dtype::F64 => "f64",
-            },
-            n,
-            m,
-            d,
-            seconds,
-            runs: 1,
-            threads,
-            out: None,
-        },
+        common,
     };
-    output::print_test(&report, c.json)
+    output::print_test(&report, a.shared.json)
 }

@@ -4,16 +4,17 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use serde_json::json;
-use sliced_mmd::flow::{
-    shapes, uniform_box, Adam, AnyOptimizer, Flow, FlowState, GradientDescent, Momentum, Snapshots,
-    Stop,
+use sliced_mmd::flow::{shapes, uniform_box, FlowState};
+use sliced_mmd::io::{read_points, write_npy, ImageShape};
+use sliced_mmd::{
+    Adam, AnyOptimizer, Estimator, Float, Flow, GradientDescent, MmdEstimator, Momentum, Optimizer,
+    Points, Precision, Riesz, SlicedSort, Snapshots, Stop,
 };
-use sliced_mmd::io::{read_points, write_npy};
-use sliced_mmd::{Estimator, Float, MmdEstimator, Points, Riesz, SlicedSort};
 
-use crate::args::{Dtype, FlowArgs, OptimizerName};
-use crate::commands::{design, thread_pool, CliResult};
-use crate::pictures::{self, ImageShape};
+use crate::args::{FlowArgs, OptimizerName};
+use crate::commands::{on_threads, CliResult};
+use crate::errors::{describe, describe_in};
+use crate::pictures;
 use crate::progress::Bar;
 
 /// How many particles the pictures show at most.
@@ -23,93 +24,43 @@ const GRID_IMAGES: usize = 12;
 
 /// Run `smmd flow`.
 pub fn run_flow(a: &FlowArgs) -> CliResult<()> {
-    check(a)?;
-    let shape_opt = a.image.as_deref().map(ImageShape::parse).transpose()?;
+    let shape_opt = a
+        .image
+        .as_deref()
+        .map(|text| text.parse::<ImageShape>())
+        .transpose()
+        .map_err(|e| format!("invalid --image {e}"))?;
     let (target, dataset_shape) = load_target(a)?;
     let shape = shape_opt.or(dataset_shape);
     if let Some(s) = shape {
-        if s.len() != target.d() {
+        if s.dim() != target.d() {
             return Err(format!(
                 "--image {}: {} values per image, but the target has d = {}",
                 s,
-                s.len(),
+                s.dim(),
                 target.d()
             ));
         }
     }
     std::fs::create_dir_all(&a.out)
         .map_err(|e| format!("{}: cannot create the folder: {e}", a.out.display()))?;
-    let pool = thread_pool(a.threads)?;
-    let go = || match a.dtype {
-        Dtype::F32 => {
-            let t = target.cast::<f32>().map_err(|e| format!("target: {e}"))?;
-            flow_in::<f32>(a, &t, shape)
+    let summary = on_threads(a.shared.threads, || {
+        match a.shared.precision(Precision::Single) {
+            Precision::Single => {
+                let t = target.cast::<f32>().map_err(|e| format!("target: {e}"))?;
+                flow_in::<f32>(a, &t, shape)
+            }
+            Precision::Double => flow_in::<f64>(a, &target, shape),
         }
-        Dtype::F64 => flow_in::<f64>(a, &target, shape),
-    };
-    let summary = match &pool {
-        Some(p) => p.install(go),
-        None => go(),
-    }?;
-    print_summary(&summary, a.json)
-}
-
-fn check(a: &FlowArgs) -> CliResult<()> {
-    let positive = |name: &str, v: usize| {
-        if v == 0 {
-            Err(format!("invalid {name} 0: it must be at least 1"))
-        } else {
-            Ok(())
-        }
-    };
-    positive("--steps", a.steps)?;
-    positive("--slices", a.slices)?;
-    positive("--target-points", a.target_points)?;
-    if let Some(n) = a.particles {
-        positive("--particles", n)?;
-    }
-    if let Some(m) = a.limit {
-        positive("--limit", m)?;
-    }
-    if let Some(k) = a.snapshot_every {
-        positive("--snapshot-every", k)?;
-    }
-    if let Some(t) = a.threads {
-        positive("--threads", t)?;
-    }
-    if let Some(tau) = a.step_size {
-        if !(tau.is_finite() && tau > 0.0) {
-            return Err(format!(
-                "invalid --step-size {tau}: it must be finite and > 0"
-            ));
-        }
-    }
-    if !(0.0..1.0).contains(&a.momentum) {
-        return Err(format!(
-            "invalid --momentum {}: it must lie in [0, 1)",
-            a.momentum
-        ));
-    }
-    if a.demo.is_some() && a.limit.is_some() {
-        return Err("--limit applies to a --target file, not to --demo".to_string());
-    }
-    Ok(())
+    })?;
+    print_summary(&summary, a.shared.json)
 }
 
 /// The target in f64, and the image size an image dataset states.
 fn load_target(a: &FlowArgs) -> CliResult<(Points<'static, f64>, Option<ImageShape>)> {
     if let Some(name) = &a.demo {
-        let data = shapes::generate(name, a.target_points, a.seed).map_err(|e| {
-            if shapes::NAMES.contains(&name.as_str()) {
-                e.to_string()
-            } else {
-                format!(
-                    "unknown --demo {name:?}: the built-in targets are {}",
-                    shapes::NAMES.join(", ")
-                )
-            }
-        })?;
-        let p = Points::from_vec(data, a.target_points, 2).map_err(|e| e.to_string())?;
+        let data = shapes::generate(name, a.target_points, a.shared.seed).map_err(describe)?;
+        let p = Points::from_vec(data, a.target_points, 2).map_err(describe)?;
         return Ok((p, None));
     }
     let path = a.target.as_ref().ok_or("--target or --demo is required")?;
@@ -117,8 +68,7 @@ fn load_target(a: &FlowArgs) -> CliResult<(Points<'static, f64>, Option<ImageSha
     let points = match a.limit {
         Some(m) if m < points.n() => {
             let d = points.d();
-            Points::from_vec(points.as_slice()[..m * d].to_vec(), m, d)
-                .map_err(|e| e.to_string())?
+            Points::from_vec(points.as_slice()[..m * d].to_vec(), m, d).map_err(describe)?
         }
         _ => points,
     };
@@ -148,53 +98,49 @@ fn flow_in<F: Float>(
     shape: Option<ImageShape>,
 ) -> CliResult<FlowSummary> {
     let (m, d) = (target.n(), target.d());
+    let target_name = match (&a.target, &a.demo) {
+        (Some(path), _) => path.display().to_string(),
+        (None, Some(name)) => format!("--demo {name}"),
+        (None, None) => "the target".to_string(),
+    };
     let start = match &a.init {
         Some(path) => {
             let p = read_points(path).map_err(|e| e.to_string())?;
-            if p.d() != d {
-                return Err(format!(
-                    "{}: the particles have d = {} but the target has d = {d}",
-                    path.display(),
-                    p.d()
-                ));
-            }
-            let p = p
-                .cast::<F>()
-                .map_err(|e| format!("{}: {e}", path.display()))?;
-            p.as_slice().to_vec()
+            p.cast::<F>()
+                .map_err(|e| format!("{}: {e}", path.display()))?
         }
-        None => uniform_box(target, a.particles.unwrap_or(m), a.seed).map_err(|e| e.to_string())?,
+        None => {
+            let n = a.particles.unwrap_or(m);
+            let noise = uniform_box(target, n, a.shared.seed).map_err(describe)?;
+            Points::from_vec(noise, n, d).map_err(describe)?
+        }
     };
-    let n = start.len() / d;
-    let diagonal = bounding_diagonal(target);
-    let step_size = a.step_size.unwrap_or(match a.optimizer {
-        OptimizerName::Adam => diagonal / 1000.0,
-        _ => diagonal / 100.0,
-    });
-    if !(step_size.is_finite() && step_size > 0.0) {
-        return Err("the target is a single point: give --step-size explicitly".to_string());
-    }
+    let in_samples = |e| match &a.init {
+        Some(path) => describe_in(e, path.display(), &target_name),
+        None => describe_in(e, "the starting noise", &target_name),
+    };
+    let n = start.n();
+    let step_size = match a.step_size {
+        Some(tau) => tau,
+        None => default_step_size(target, a.optimizer)?,
+    };
     let optimizer: AnyOptimizer<F> = match a.optimizer {
-        OptimizerName::Gd => AnyOptimizer::GradientDescent(
-            GradientDescent::new(step_size).map_err(|e| e.to_string())?,
-        ),
-        OptimizerName::Momentum => {
-            AnyOptimizer::Momentum(Momentum::new(step_size, a.momentum).map_err(|e| e.to_string())?)
-        }
-        OptimizerName::Adam => AnyOptimizer::Adam(Adam::new(step_size).map_err(|e| e.to_string())?),
-    };
+        OptimizerName::Gd => GradientDescent::new(step_size).map(AnyOptimizer::GradientDescent),
+        OptimizerName::Momentum => Momentum::new(step_size, a.momentum).map(AnyOptimizer::Momentum),
+        OptimizerName::Adam => Adam::new(step_size).map(AnyOptimizer::Adam),
+    }
+    .map_err(describe)?;
     let sliced = SlicedSort::new(a.slices)
-        .map_err(|e| e.to_string())?
-        .with_design(design(a.directions));
+        .map_err(describe)?
+        .with_design(a.directions);
     // MMD² at the start and the end: exact while (N+M)² <= 1e8, else sliced
-    let measure = Estimator::auto(Riesz::energy().into(), n, m, sliced.clone().with_seed(a.seed))
-        .map_err(|e| e.to_string())?;
-    let measure_name = MmdEstimator::<F>::name(&measure);
-    let mmd2_of = |x: &[F]| -> CliResult<f64> {
-        let p = Points::new(x, n, d).map_err(|e| e.to_string())?;
-        measure.mmd2(&p, target).map_err(|e| e.to_string())
-    };
-    let mmd2_start = mmd2_of(&start)?;
+    let measure = Estimator::auto(
+        Riesz::energy().into(),
+        n,
+        m,
+        sliced.clone().with_seed(a.shared.seed),
+    );
+    let mmd2_of = |x: &Points<'_, F>| measure.mmd2(x, target).map_err(in_samples);
 
     let snapshot_every = a.snapshot_every.unwrap_or((a.steps / 5).max(1));
     let keep = if shape.is_some() {
@@ -202,9 +148,9 @@ fn flow_in<F: Float>(
     } else {
         SCATTER_POINTS
     };
-    let mut snaps = Snapshots::<F>::every(snapshot_every)
-        .map_err(|e| e.to_string())?
-        .first(keep);
+    let mut snaps = Snapshots::<F>::new(snapshot_every)
+        .map_err(describe)?
+        .with_max_rows(keep);
     let mut rows: Vec<(usize, f64, f64)> = Vec::with_capacity(a.steps + 1);
     let bar = Bar::new(a.steps, "steps", a.quiet);
     let mut watch = |s: &FlowState<'_, F>| -> sliced_mmd::Result<()> {
@@ -215,39 +161,53 @@ fn flow_in<F: Float>(
         }
         Ok(())
     };
-    let mut flow = Flow::new(start, d, target, sliced, optimizer)
-        .map_err(|e| e.to_string())?
-        .with_seed(a.seed);
+    let optimizer_name = Optimizer::<F>::name(&optimizer);
+    let mut flow = Flow::new(start, target, sliced, optimizer)
+        .map_err(in_samples)?
+        .with_seed(a.shared.seed);
+    let mmd2_start = mmd2_of(&flow.points())?;
     let run = flow.run(Stop::new(a.steps), &mut [&mut snaps, &mut watch]);
     bar.finish();
-    let summary = run.map_err(|e| e.to_string())?;
-    let last = flow.mmd2().map_err(|e| e.to_string())?;
+    let summary = run.map_err(in_samples)?;
+    let last = flow.mmd2().map_err(in_samples)?;
     rows.push((flow.steps_done(), last, summary.seconds));
-    let end = flow.into_particles();
+    let end = flow.points();
     let mmd2_end = mmd2_of(&end)?;
 
-    write_npy(a.out.join("particles.npy"), &end, n, d).map_err(|e| e.to_string())?;
+    write_npy(a.out.join("particles.npy"), end.as_slice(), n, d).map_err(|e| e.to_string())?;
     write_trace(&a.out.join("mmd.csv"), &rows)?;
     let pictures = pictures::draw(&a.out, &rows, snaps.frames(), target, d, shape)?;
     Ok(FlowSummary {
         steps: summary.steps,
         mmd2_start,
         mmd2_end,
-        measure: measure_name,
+        measure: MmdEstimator::<F>::name(&measure),
         seconds_per_step: summary.seconds / summary.steps.max(1) as f64,
         out: a.out.clone(),
         n,
         m,
         d,
         step_size,
-        optimizer: match a.optimizer {
-            OptimizerName::Gd => "gd",
-            OptimizerName::Momentum => "momentum",
-            OptimizerName::Adam => "adam",
-        },
+        optimizer: optimizer_name,
         slices: a.slices,
         pictures,
     })
+}
+
+/// The step size when none is given: 1/100 of the diagonal of the
+/// target's bounding box (1/1000 for Adam, whose moves do not scale with
+/// the gradient).
+fn default_step_size<F: Float>(target: &Points<'_, F>, optimizer: OptimizerName) -> CliResult<f64> {
+    let diagonal = bounding_diagonal(target);
+    let tau = match optimizer {
+        OptimizerName::Adam => diagonal / 1000.0,
+        OptimizerName::Gd | OptimizerName::Momentum => diagonal / 100.0,
+    };
+    if tau.is_finite() && tau > 0.0 {
+        Ok(tau)
+    } else {
+        Err("the target is a single point: give --step-size explicitly".to_string())
+    }
 }
 
 /// Length of the diagonal of the bounding box of the points.

