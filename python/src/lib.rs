@@ -65,11 +65,11 @@ fn make_spec(
     let kernel = KernelName::parse(kernel).map_err(to_py)?;
     let estimator = EstimatorName::parse(estimator).map_err(to_py)?;
     let slices = match n_slices {
-        Some(p) => count(p, "number of slices", 1)?,
+        Some(p) => count(p, "number of slices P", 1)?,
         None => default_slices,
     };
     let features = match n_features {
-        Some(f) => count(f, "number of features", 1)?,
+        Some(f) => count(f, "number of features D", 1)?,
         None => sliced_mmd::estimator::DEFAULT_FEATURES,
     };
     let design: DirectionDesign = design.parse().map_err(to_py)?;
@@ -79,7 +79,7 @@ fn make_spec(
             let values: Vec<f64> = a.as_array().iter().copied().collect();
             if p == 0 {
                 return Err(to_py(CoreError::InvalidCount {
-                    what: "number of slices",
+                    what: "number of slices P",
                     value: 0,
                     min: 1,
                 }));
@@ -333,7 +333,7 @@ fn permutation_test<'py>(
         seed,
     )?;
     let stat: Statistic = statistic.parse().map_err(to_py)?;
-    let mut test = PermutationTest::new(count(permutations, "number of permutations", 1)?)
+    let mut test = PermutationTest::new(count(permutations, "number of permutations B", 1)?)
         .map_err(to_py)?
         .with_seed(spec.seed);
     if let Some(b) = memory_budget {
