@@ -104,6 +104,17 @@ struct TrainArgs {
     /// Networks without the linear skip map.
     #[arg(long)]
     no_skip: bool,
+    /// The networks: `mlp` (perceptron + skip map) or `conv` (the same
+    /// plus a residual 3x3 convolutional branch, starting at the identity;
+    /// images only).
+    #[arg(long, value_enum, default_value_t = NetKind::Mlp)]
+    net: NetKind,
+    /// Channels of the convolutional branch (`--net conv`).
+    #[arg(long, default_value_t = 16)]
+    conv_channels: usize,
+    /// Start each network's fit from the previous network's weights.
+    #[arg(long)]
+    warm_start: bool,
     /// Epochs per network fit.
     #[arg(long, default_value_t = 20)]
     epochs: usize,
@@ -148,6 +159,13 @@ struct GenerateArgs {
     /// Images per row of the grid.
     #[arg(long, default_value_t = 10)]
     columns: usize,
+}
+
+/// The kind of network of `--net`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum NetKind {
+    Mlp,
+    Conv,
 }
 
 fn main() -> ExitCode {
@@ -224,6 +242,11 @@ fn run_train(a: TrainArgs) -> Result<(), GenError> {
         hidden: a.hidden,
         layers: a.layers,
         skip: !a.no_skip,
+        conv_channels: match a.net {
+            NetKind::Mlp => 0,
+            NetKind::Conv => a.conv_channels,
+        },
+        warm_start: a.warm_start,
         fit: FitOptions {
             epochs: a.epochs,
             batch: a.batch,
