@@ -1,5 +1,5 @@
-//! Held-out figures of a generator: exact energy distance and distances
-//! to the nearest training image.
+//! Held-out figures of a generator: exact energy distance (of the raw and
+//! of the clipped samples) and distances to the nearest training image.
 
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -78,6 +78,10 @@ pub struct HeldOut {
     pub count: usize,
     /// Energy distance between generated samples and held-out images.
     pub generated: f64,
+    /// The same with the generated values clipped to `[0, 1]` (the floor
+    /// is the same: images are in `[0, 1]` already).
+    #[serde(default)]
+    pub generated_clipped: f64,
     /// The same for training images against held-out images (the floor).
     pub floor: f64,
     /// The same for uniform noise against held-out images (the ceiling).
@@ -92,6 +96,11 @@ impl HeldOut {
     /// `generated / floor`: the target is at most 2.
     pub fn energy_ratio(&self) -> f64 {
         self.generated / self.floor
+    }
+
+    /// `generated_clipped / floor`: the target is at most 2.
+    pub fn clipped_ratio(&self) -> f64 {
+        self.generated_clipped / self.floor
     }
 
     /// `nearest_generated / nearest_heldout`: the target is at least 0.5
@@ -134,6 +143,7 @@ pub fn evaluate<'a>(
     Ok(HeldOut {
         count,
         generated: energy_distance(g, h, d)?,
+        generated_clipped: energy_distance(&crate::metrics::clip_unit(g), h, d)?,
         floor: energy_distance(t, h, d)?,
         ceiling: energy_distance(u, h, d)?,
         nearest_generated: mean(nearest(g, train, d)?),

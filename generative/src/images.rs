@@ -148,6 +148,8 @@ pub struct Dataset {
     pub dim: usize,
     /// The shape of an image, for image data.
     pub image: Option<ImageShape>,
+    /// The class of each row, when the data come with labels.
+    pub labels: Option<Vec<u8>>,
 }
 
 impl From<ImageSet> for Dataset {
@@ -157,6 +159,7 @@ impl From<ImageSet> for Dataset {
             dim: set.dim(),
             image: Some(set.shape),
             values: set.pixels,
+            labels: set.labels,
         }
     }
 }
@@ -191,6 +194,7 @@ pub fn read_data(path: &Path, format: Option<DataFormat>) -> Result<Dataset> {
             dim: p.d(),
             values: p.as_slice().iter().map(|&v| v as f32).collect(),
             image: None,
+            labels: None,
         })
     };
     match format {

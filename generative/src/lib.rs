@@ -14,7 +14,11 @@
 //! - [`images`]: datasets from folders (MNIST, FashionMNIST, CIFAR-10),
 //!   down/upsampling, patch directions;
 //! - [`eval`]: exact energy distance and nearest-training-image distances
-//!   on held-out data.
+//!   on held-out data;
+//! - [`classifier`]: a small CNN trained on the training split, whose
+//!   penultimate features feed the metrics;
+//! - [`metrics`]: clipped samples, background level, Fréchet distance and
+//!   k-NN precision/recall of feature sets.
 //!
 //! The command-line tool `smmd-gen` wraps it: `train` (with held-out
 //! evaluation) and `generate`; see `docs/generative.md` in the repository.
@@ -49,10 +53,12 @@
 #![warn(missing_docs)]
 
 pub mod chain;
+pub mod classifier;
 pub mod error;
 pub mod eval;
 pub mod images;
 pub mod local;
+pub mod metrics;
 pub mod net;
 pub mod rng;
 pub mod train;

@@ -20,8 +20,9 @@ use std::path::Path;
 use crate::rng::substream;
 use burn::module::Module;
 use burn::module::Param;
+use burn::nn::conv::{Conv2d, Conv2dConfig};
 use burn::nn::loss::{MseLoss, Reduction};
-use burn::nn::{Linear, Relu};
+use burn::nn::{Linear, PaddingConfig2d, Relu};
 use burn::optim::{AdamConfig, GradientsParams};
 use burn::prelude::*;
 use burn::store::{ModuleSnapshot, SafetensorsStore};
@@ -30,6 +31,7 @@ use rand::RngExt;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{GenError, Result};
+use crate::images::ImageShape;
 
 /// Rows per forward pass when a network is applied to many particles.
 const APPLY_BATCH: usize = 2048;
@@ -49,6 +51,22 @@ pub struct NetShape {
     /// hidden layers nothing.
     #[serde(default)]
     pub skip: bool,
+    /// Add a residual convolutional branch (two 3x3 convolutions on the
+    /// image, `channels` in between, ReLU) to the output, and start the
+    /// network at zero displacement (the identity map): the last layer of
+    /// the perceptron, the skip map and the last convolution are
+    /// initialised to zero.
+    #[serde(default)]
+    pub conv: Option<ConvShape>,
+}
+
+/// The convolutional branch of a network ([`NetShape::conv`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConvShape {
+    /// The image the `dim` values are (CHW order).
+    pub image: ImageShape,
+    /// Channels between the two convolutions.
+    pub channels: usize,
 }
 
 impl NetShape {
@@ -66,13 +84,33 @@ impl NetShape {
         if self.layers == 0 {
             return Err(GenError::invalid("hidden layers", 0, "at least 1"));
         }
+        if let Some(c) = self.conv {
+            if c.image.dim() != self.dim {
+                return Err(GenError::invalid(
+                    "convolution image",
+                    c.image.dim(),
+                    "an image of the network's dimension",
+                ));
+            }
+            if c.channels == 0 {
+                return Err(GenError::invalid("convolution channels", 0, "at least 1"));
+            }
+        }
         Ok(())
     }
 
     /// Number of trainable parameters.
     pub fn parameters(&self) -> usize {
         let (d, h) = (self.dim, self.hidden);
-        (d * h + h) + (self.layers - 1) * (h * h + h) + (h * d + d) + usize::from(self.skip) * d * d
+        let conv = self.conv.map_or(0, |c| {
+            let (ci, k) = (c.image.channels, c.channels);
+            (ci * k * 9 + k) + (k * ci * 9 + ci)
+        });
+        (d * h + h)
+            + (self.layers - 1) * (h * h + h)
+            + (h * d + d)
+            + usize::from(self.skip) * d * d
+            + conv
     }
 }
 
@@ -88,11 +126,34 @@ pub struct Normalization {
     pub out_scale: f32,
 }
 
-/// The perceptron itself (a burn [`Module`]).
+/// The convolutional branch of an [`Mlp`].
+#[derive(Module, Debug)]
+pub struct ConvBranch {
+    first: Conv2d,
+    last: Conv2d,
+    act: Relu,
+    /// channels, height, width
+    #[module(skip)]
+    image: [usize; 3],
+}
+
+impl ConvBranch {
+    fn forward(&self, x: Tensor<2>) -> Tensor<2> {
+        let n = x.dims()[0];
+        let [c, h, w] = self.image;
+        let y = x.reshape([n, c, h, w]);
+        let y = self.act.forward(self.first.forward(y));
+        self.last.forward(y).reshape([n, c * h * w])
+    }
+}
+
+/// The perceptron itself (a burn [`Module`]), with its optional
+/// convolutional branch.
 #[derive(Module, Debug)]
 pub struct Mlp {
     layers: Vec<Linear>,
     skip: Option<Linear>,
+    conv: Option<ConvBranch>,
     act: Relu,
 }
 
@@ -104,14 +165,19 @@ impl Mlp {
     /// running at the same time in one process stay reproducible.
     pub fn new(shape: &NetShape, device: &Device, seed: u64) -> Self {
         let mut stream = 0u64;
-        let mut linear = |input: usize, output: usize, bias: bool| {
-            let k = (1.0 / input as f64).sqrt() as f32;
-            let mut draw = |len: usize| -> Vec<f32> {
-                // streams 2^32.. (the split and batch orders use 0, 1, ...)
-                let mut rng = substream(seed, (1 << 32) + stream);
-                stream += 1;
-                (0..len).map(|_| rng.random_range(-k..k)).collect()
-            };
+        let mut draw = |len: usize, fan_in: usize, zero: bool| -> Vec<f32> {
+            let k = (1.0 / fan_in as f64).sqrt() as f32;
+            // streams 2^32.. (the split and batch orders use 0, 1, ...)
+            let mut rng = substream(seed, (1 << 32) + stream);
+            stream += 1;
+            if zero {
+                return vec![0.0; len];
+            }
+            (0..len).map(|_| rng.random_range(-k..k)).collect()
+        };
+        let zero_last = shape.conv.is_some();
+        let mut linear = |input: usize, output: usize, bias: bool, zero: bool| {
+            let mut draw = |len: usize| draw(len, input, zero);
             let weight = Param::from_data(
                 TensorData::new(draw(input * output), [input, output]),
                 device,
@@ -123,14 +189,40 @@ impl Mlp {
         let mut layers = Vec::with_capacity(shape.layers + 1);
         let mut input = shape.dim;
         for _ in 0..shape.layers {
-            layers.push(linear(input, shape.hidden, true));
+            layers.push(linear(input, shape.hidden, true, false));
             input = shape.hidden;
         }
-        layers.push(linear(input, shape.dim, true));
-        let skip = shape.skip.then(|| linear(shape.dim, shape.dim, false));
+        layers.push(linear(input, shape.dim, true, zero_last));
+        let skip = shape
+            .skip
+            .then(|| linear(shape.dim, shape.dim, false, zero_last));
+        let conv = shape.conv.map(|c| {
+            let ci = c.image.channels;
+            let mut conv = |cin: usize, cout: usize, zero: bool| {
+                let mut layer = Conv2dConfig::new([cin, cout], [3, 3])
+                    .with_padding(PaddingConfig2d::Explicit(1, 1, 1, 1))
+                    .init(device);
+                layer.weight = Param::from_data(
+                    TensorData::new(draw(cout * cin * 9, cin * 9, zero), [cout, cin, 3, 3]),
+                    device,
+                );
+                layer.bias = Some(Param::from_data(
+                    TensorData::new(draw(cout, cin * 9, zero), [cout]),
+                    device,
+                ));
+                layer
+            };
+            ConvBranch {
+                first: conv(ci, c.channels, false),
+                last: conv(c.channels, ci, true),
+                act: Relu::new(),
+                image: [ci, c.image.height, c.image.width],
+            }
+        });
         Mlp {
             layers,
             skip,
+            conv,
             act: Relu::new(),
         }
     }
@@ -139,6 +231,7 @@ impl Mlp {
     pub fn forward(&self, x: Tensor<2>) -> Tensor<2> {
         let last = self.layers.len() - 1;
         let linear = self.skip.as_ref().map(|s| s.forward(x.clone()));
+        let conv = self.conv.as_ref().map(|c| c.forward(x.clone()));
         let mut h = x;
         for (i, layer) in self.layers.iter().enumerate() {
             h = layer.forward(h);
@@ -146,10 +239,13 @@ impl Mlp {
                 h = self.act.forward(h);
             }
         }
-        match linear {
-            Some(l) => h + l,
-            None => h,
+        if let Some(l) = linear {
+            h = h + l;
         }
+        if let Some(c) = conv {
+            h = h + c;
+        }
+        h
     }
 }
 
@@ -169,6 +265,27 @@ fn device() -> Device {
 }
 
 impl Net {
+    /// An untrained network of `shape` from `seed`, with the identity
+    /// normalisation: with [`NetShape::conv`] it maps every position to a
+    /// displacement of exactly zero.
+    ///
+    /// # Errors
+    /// As [`NetShape::validate`].
+    pub fn untrained(shape: NetShape, seed: u64) -> Result<Net> {
+        shape.validate()?;
+        let device = device();
+        Ok(Net {
+            mlp: Mlp::new(&shape, &device, seed),
+            shape,
+            norm: Normalization {
+                in_mean: 0.0,
+                in_std: 1.0,
+                out_scale: 1.0,
+            },
+            device,
+        })
+    }
+
     /// The layer sizes.
     pub fn shape(&self) -> NetShape {
         self.shape
@@ -403,7 +520,7 @@ fn moments(x: &[f32]) -> (f32, f32) {
 /// let n = 512;
 /// let x: Vec<f32> = (0..n).flat_map(|i| [(i % 32) as f32 / 16.0 - 1.0, (i / 32) as f32 / 8.0 - 1.0]).collect();
 /// let t: Vec<f32> = x.chunks(2).flat_map(|p| [-p[1] / 4.0, p[0] / 4.0]).collect();
-/// let shape = NetShape { dim: 2, hidden: 32, layers: 2, skip: false };
+/// let shape = NetShape { dim: 2, hidden: 32, layers: 2, skip: false, conv: None };
 /// let opts = FitOptions { epochs: 30, batch: 64, ..FitOptions::default() };
 /// let (net, report) = fit(shape, &x, &t, n, &opts)?;
 /// assert!(report.train() < report.initial_loss / 10.0);
@@ -417,6 +534,23 @@ pub fn fit(
     targets: &[f32],
     n: usize,
     opts: &FitOptions,
+) -> Result<(Net, FitReport)> {
+    fit_from(shape, inputs, targets, n, opts, None)
+}
+
+/// As [`fit`], starting from the weights of `warm` (a warm start: the
+/// previous block's network) when it is given and has the same shape,
+/// instead of a fresh initialisation. The normalisation is this fit's own.
+///
+/// # Errors
+/// As [`fit`].
+pub fn fit_from(
+    shape: NetShape,
+    inputs: &[f32],
+    targets: &[f32],
+    n: usize,
+    opts: &FitOptions,
+    warm: Option<&Net>,
 ) -> Result<(Net, FitReport)> {
     let start = std::time::Instant::now();
     shape.validate()?;
@@ -458,7 +592,10 @@ pub fn fit(
 
     let plain = device();
     let dev = plain.clone().autodiff();
-    let mut model = Mlp::new(&shape, &dev, opts.seed);
+    let mut model = match warm {
+        Some(net) if net.shape == shape => net.mlp.clone().fork(&dev).train(),
+        _ => Mlp::new(&shape, &dev, opts.seed),
+    };
     let mut adam = AdamConfig::new().init();
     let mse = MseLoss::new();
 

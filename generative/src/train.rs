@@ -31,7 +31,7 @@ use crate::chain::{
 use crate::error::{GenError, Result};
 use crate::images::{downsample, upsample, ImageShape};
 use crate::local::PatchSliced;
-use crate::net::{fit, FitOptions, FitReport, Net, NetShape};
+use crate::net::{fit_from, ConvShape, FitOptions, FitReport, Net, NetShape};
 
 /// Options of [`train`].
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -60,6 +60,12 @@ pub struct TrainConfig {
     pub layers: usize,
     /// Give each network a linear skip map ([`NetShape::skip`]).
     pub skip: bool,
+    /// Channels of each network's residual convolutional branch
+    /// ([`NetShape::conv`], images only); 0: the perceptron alone.
+    pub conv_channels: usize,
+    /// Start each network's fit from the previous network's weights (same
+    /// stage) instead of a fresh initialisation.
+    pub warm_start: bool,
     /// How each network is fitted (its seed is replaced per block).
     pub fit: FitOptions,
     /// Downsampling factors of the stages, coarsest first, ending with 1;
@@ -88,6 +94,8 @@ impl Default for TrainConfig {
             hidden: 512,
             layers: 2,
             skip: true,
+            conv_channels: 0,
+            warm_start: false,
             fit: FitOptions::default(),
             pyramid: vec![1],
             noise: None,
@@ -123,6 +131,13 @@ impl TrainConfig {
         positive("first block steps", self.first_steps)?;
         positive("hidden width", self.hidden)?;
         positive("hidden layers", self.layers)?;
+        if self.conv_channels > 0 && image.is_none() {
+            return Err(GenError::invalid(
+                "convolution channels",
+                self.conv_channels,
+                "0 for data that are not images",
+            ));
+        }
         if self.slices + self.local_slices == 0 {
             return Err(GenError::invalid(
                 "slices",
@@ -396,6 +411,12 @@ pub fn train(
             hidden: config.hidden,
             layers: config.layers,
             skip: config.skip,
+            conv: image
+                .filter(|_| config.conv_channels > 0)
+                .map(|image| ConvShape {
+                    image,
+                    channels: config.conv_channels,
+                }),
         };
         for k in 0..config.blocks {
             let steps = config.steps(k);
@@ -419,7 +440,9 @@ pub fn train(
                 seed: mix(config.seed, 0x0f17 + s as u64, k as u64),
                 ..config.fit
             };
-            let (net, report) = fit(shape, &x, &disp, n, &opts)?;
+            // warm start: the previous network of this stage
+            let warm = nets[s].last().filter(|_| config.warm_start);
+            let (net, report) = fit_from(shape, &x, &disp, n, &opts, warm)?;
             net.push(&mut x, n)?;
             let mmd_net = monitor.mmd2(&Points::new(&x, n, d)?, &target)?;
             net.push(&mut fresh, fresh_n)?;

@@ -33,6 +33,7 @@ fn fit_reduces_the_loss_on_a_smooth_field() {
         hidden: 64,
         layers: 2,
         skip: false,
+        conv: None,
     };
     let opts = FitOptions {
         epochs: 60,
@@ -69,6 +70,7 @@ fn fit_is_reproducible_from_its_seed() {
         hidden: 16,
         layers: 1,
         skip: true,
+        conv: None,
     };
     let opts = FitOptions {
         epochs: 3,
@@ -97,6 +99,7 @@ fn saved_weights_reload_to_identical_outputs() {
         hidden: 24,
         layers: 3,
         skip: true,
+        conv: None,
     };
     let opts = FitOptions {
         epochs: 2,
@@ -122,6 +125,7 @@ fn saved_weights_reload_to_identical_outputs() {
         },
         NetShape {
             skip: false,
+            conv: None,
             ..shape
         },
         NetShape { layers: 2, ..shape },
@@ -151,6 +155,7 @@ fn bad_fit_inputs_are_errors() {
         hidden: 4,
         layers: 1,
         skip: false,
+        conv: None,
     };
     let ok = FitOptions::default();
     let x = vec![0.0f32; 8];

@@ -17,6 +17,7 @@ use rand::seq::SliceRandom;
 use sliced_mmd::io::write_npy;
 use sliced_mmd::plot::{image_grid, line_plot, ImageRow, Series};
 use smmd_generative::chain::noise;
+use smmd_generative::classifier::{ClassifierOptions, Quality};
 use smmd_generative::eval::{evaluate, nearest, HeldOut};
 use smmd_generative::images::{clamp_unit, read_data, DataFormat};
 use smmd_generative::net::FitOptions;
@@ -103,6 +104,17 @@ struct TrainArgs {
     /// Networks without the linear skip map.
     #[arg(long)]
     no_skip: bool,
+    /// The networks: `mlp` (perceptron + skip map) or `conv` (the same
+    /// plus a residual 3x3 convolutional branch, starting at the identity;
+    /// images only).
+    #[arg(long, value_enum, default_value_t = NetKind::Mlp)]
+    net: NetKind,
+    /// Channels of the convolutional branch (`--net conv`).
+    #[arg(long, default_value_t = 16)]
+    conv_channels: usize,
+    /// Start each network's fit from the previous network's weights.
+    #[arg(long)]
+    warm_start: bool,
     /// Epochs per network fit.
     #[arg(long, default_value_t = 20)]
     epochs: usize,
@@ -147,6 +159,13 @@ struct GenerateArgs {
     /// Images per row of the grid.
     #[arg(long, default_value_t = 10)]
     columns: usize,
+}
+
+/// The kind of network of `--net`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum NetKind {
+    Mlp,
+    Conv,
 }
 
 fn main() -> ExitCode {
@@ -223,6 +242,11 @@ fn run_train(a: TrainArgs) -> Result<(), GenError> {
         hidden: a.hidden,
         layers: a.layers,
         skip: !a.no_skip,
+        conv_channels: match a.net {
+            NetKind::Mlp => 0,
+            NetKind::Conv => a.conv_channels,
+        },
+        warm_start: a.warm_start,
         fit: FitOptions {
             epochs: a.epochs,
             batch: a.batch,
@@ -299,7 +323,7 @@ fn run_train(a: TrainArgs) -> Result<(), GenError> {
     write_block_figures(&a.out, &blocks)?;
     if a.holdout > 0 {
         let count = a.eval_count.min(a.holdout).min(train_idx.len());
-        let report = held_out_report(
+        let (report, generated) = held_out_report(
             &chain,
             &train_values,
             &held_values,
@@ -313,8 +337,34 @@ fn run_train(a: TrainArgs) -> Result<(), GenError> {
         let trained = chain.push(chain.noise(count, a.seed)?, count)?;
         let on_training_noise =
             smmd_generative::eval::energy_distance(&trained, &held_values[..count * d], d)?;
+        // the figures that see the grain: a classifier trained on the
+        // training split, background level (labelled images only)
+        let quality = match (&data.labels, m_image(&chain)) {
+            (Some(labels), Some(shape)) if shape.dim() == d => {
+                let train_labels: Vec<u8> = train_idx.iter().map(|&i| labels[i]).collect();
+                let held_labels: Vec<u8> = held_idx.iter().map(|&i| labels[i]).collect();
+                let q = smmd_generative::classifier::quality(
+                    &generated,
+                    &train_values,
+                    &train_labels,
+                    &held_values,
+                    &held_labels,
+                    shape,
+                    count,
+                    &ClassifierOptions {
+                        seed: a.seed,
+                        ..ClassifierOptions::default()
+                    },
+                )?;
+                print_quality(&q);
+                Some(q)
+            }
+            _ => None,
+        };
         let json = serde_json::json!({
             "held_out": report,
+            "quality": quality,
+            "clipped_ratio": report.clipped_ratio(),
             "chain_on_training_noise": on_training_noise,
             "energy_ratio": report.energy_ratio(),
             "nearest_ratio": report.nearest_ratio(),
@@ -335,12 +385,15 @@ fn run_train(a: TrainArgs) -> Result<(), GenError> {
         println!(
             "held-out figures ({count} samples each, exact energy distance, V-statistic):\n\
              \x20 generated vs held-out   {:.4e}\n\
+             \x20 generated, clipped to [0, 1], vs held-out {:.4e}  (ratio to the floor {:.2})\n\
              \x20 training vs held-out    {:.4e}  (floor; ratio generated/floor {:.2})\n\
              \x20 uniform noise vs held-out {:.4e}  (ceiling)\n\
              \x20 chain on its training noise vs held-out {:.4e}\n\
              mean distance to the nearest training image:\n\
              \x20 generated {:.3}   held-out {:.3}  (ratio {:.2})",
             report.generated,
+            report.generated_clipped,
+            report.clipped_ratio(),
             report.floor,
             report.energy_ratio(),
             report.ceiling,
@@ -404,6 +457,36 @@ fn write_block_figures(out: &Path, blocks: &[BlockReport]) -> Result<(), GenErro
     Ok(())
 }
 
+fn m_image(chain: &Chain) -> Option<smmd_generative::images::ImageShape> {
+    chain.manifest().output_image()
+}
+
+fn print_quality(q: &Quality) {
+    let pr = q.precision_recall;
+    let fl = q.precision_recall_floor;
+    println!(
+        "classifier (trained on the training split): held-out accuracy {:.3}\n\
+         \x20 Fréchet distance of its features: generated {:.3}, training (floor) {:.3}, ratio {:.2}\n\
+         \x20 precision/recall (k = 3): generated {:.3}/{:.3}, training (floor) {:.3}/{:.3}\n\
+         \x20 classes of the generated samples: {:?} (smallest {:.1}%)\n\
+         mean |pixel| on the {} background pixels: generated {:.4}, held-out {:.4} (ratio {:.2})",
+        q.classifier_accuracy,
+        q.frechet,
+        q.frechet_floor,
+        q.frechet_ratio(),
+        pr.precision,
+        pr.recall,
+        fl.precision,
+        fl.recall,
+        q.class_histogram,
+        100.0 * q.smallest_class(),
+        q.background_pixels,
+        q.background_generated,
+        q.background_heldout,
+        q.background_generated / q.background_heldout
+    );
+}
+
 fn held_out_report(
     chain: &Chain,
     train: &[f32],
@@ -412,7 +495,7 @@ fn held_out_report(
     count: usize,
     seed: u64,
     out: &Path,
-) -> Result<HeldOut, GenError> {
+) -> Result<(HeldOut, Vec<f32>), GenError> {
     // fresh noise: a seed the training never used for noise
     let sample_seed = seed.wrapping_add(1);
     let m: &Manifest = chain.manifest();
@@ -470,7 +553,7 @@ fn held_out_report(
         )?;
         grid(out.join("nearest.png"), &nearest_imgs)?;
     }
-    Ok(report)
+    Ok((report, generated))
 }
 
 fn run_generate(a: GenerateArgs) -> Result<(), GenError> {
