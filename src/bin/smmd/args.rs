@@ -164,6 +164,22 @@ pub struct EstimatorArgs {
     pub directions: Option<DirectionDesign>,
 }
 
+/// `--repeat` of `smmd mmd` and `smmd grad`.
+#[derive(Debug, Args)]
+pub struct Repeat {
+    /// Run the computation K times with seeds S, S+1, ..., S+K-1 (fresh
+    /// directions each time); report the result of the first run and the
+    /// median of the K wall times: a benchmark of the estimator.
+    #[arg(
+        long = "repeat",
+        value_name = "K",
+        default_value_t = 1,
+        value_parser = at_least_one,
+        allow_negative_numbers = true
+    )]
+    pub times: usize,
+}
+
 /// Options of `smmd mmd`.
 #[derive(Debug, Args)]
 pub struct MmdArgs {
@@ -175,17 +191,8 @@ pub struct MmdArgs {
     /// V-statistic.
     #[arg(long)]
     pub unbiased: bool,
-    /// Run the computation K times with seeds S, S+1, ..., S+K-1 (fresh
-    /// directions each time); report the value of the first run and the
-    /// median of the K wall times: a benchmark of the estimator.
-    #[arg(
-        long,
-        value_name = "K",
-        default_value_t = 1,
-        value_parser = at_least_one,
-        allow_negative_numbers = true
-    )]
-    pub repeat: usize,
+    #[command(flatten)]
+    pub repeat: Repeat,
     #[command(flatten)]
     pub shared: Shared,
 }
@@ -200,16 +207,8 @@ pub struct GradArgs {
     /// Where to write the N x d gradient (.npy, in the precision of --dtype).
     #[arg(long, value_name = "G.npy")]
     pub out: PathBuf,
-    /// Run the computation K times with seeds S, S+1, ..., S+K-1; write the
-    /// gradient of the first run and report the median of the K wall times.
-    #[arg(
-        long,
-        value_name = "K",
-        default_value_t = 1,
-        value_parser = at_least_one,
-        allow_negative_numbers = true
-    )]
-    pub repeat: usize,
+    #[command(flatten)]
+    pub repeat: Repeat,
     #[command(flatten)]
     pub shared: Shared,
 }

@@ -34,7 +34,7 @@ pub fn run(command: Command) -> CliResult<()> {
             };
             let setup = Setup::new(&a.samples, &a.estimator, &a.shared, stat)?;
             let report = setup.run(&Repeated {
-                repeat: a.repeat,
+                repeat: a.repeat.times,
                 gradient_to: None,
             })?;
             output::print_mmd(&report, a.shared.json)
@@ -42,7 +42,7 @@ pub fn run(command: Command) -> CliResult<()> {
         Command::Grad(a) => {
             let setup = Setup::new(&a.samples, &a.estimator, &a.shared, Statistic::V)?;
             let report = setup.run(&Repeated {
-                repeat: a.repeat,
+                repeat: a.repeat.times,
                 gradient_to: Some(&a.out),
             })?;
             output::print_grad(&report, &a.out, a.shared.json)
