@@ -44,8 +44,15 @@ pub struct TrainConfig {
     pub local_slices: usize,
     /// Side of the patches of `local_slices`.
     pub patch: usize,
-    /// Flow step size.
+    /// Flow step size of the first block of each stage.
     pub step_size: f64,
+    /// Factor of the step size from one block to the next: block `k` of a
+    /// stage flows with `step_size * step_decay^k`. 1 keeps it constant;
+    /// below 1 the late blocks, which refine, take smaller steps and the
+    /// jitter that the random directions leave on the particles shrinks
+    /// with them.
+    #[serde(default = "one")]
+    pub step_decay: f64,
     /// Heavy-ball momentum of the flow.
     pub momentum: f64,
     /// Blocks (networks) per stage.
@@ -87,6 +94,7 @@ impl Default for TrainConfig {
             local_slices: 0,
             patch: 7,
             step_size: 0.5,
+            step_decay: 1.0,
             momentum: 0.7,
             blocks: 20,
             first_steps: 10,
@@ -104,7 +112,16 @@ impl Default for TrainConfig {
     }
 }
 
+fn one() -> f64 {
+    1.0
+}
+
 impl TrainConfig {
+    /// Flow step size of block `k` (0-based) of a stage.
+    pub fn step_size_of(&self, k: usize) -> f64 {
+        self.step_size * self.step_decay.powi(k as i32)
+    }
+
     /// Flow steps of block `k` (0-based).
     pub fn steps(&self, k: usize) -> usize {
         ((self.first_steps as f64) * self.growth.powi(k as i32))
@@ -150,6 +167,13 @@ impl TrainConfig {
                 "step size",
                 self.step_size,
                 "a positive number",
+            ));
+        }
+        if !(self.step_decay > 0.0 && self.step_decay <= 1.0) {
+            return Err(GenError::invalid(
+                "step decay",
+                self.step_decay,
+                "in (0, 1]",
             ));
         }
         if !(0.0..1.0).contains(&self.momentum) {
@@ -277,13 +301,16 @@ fn mix(seed: u64, a: u64, b: u64) -> u64 {
     z ^ (z >> 31)
 }
 
-/// Run `steps` flow steps from `x` towards `target`, momentum reset.
+/// Run `steps` flow steps of size `tau` from `x` towards `target`,
+/// momentum reset.
+#[allow(clippy::too_many_arguments)]
 fn flow_block<E>(
     x: Vec<f32>,
     d: usize,
     target: &Points<'_, f32>,
     est: E,
     cfg: &TrainConfig,
+    tau: f64,
     seed: u64,
     steps: usize,
 ) -> Result<Vec<f32>>
@@ -295,7 +322,7 @@ where
         Points::from_vec(x, n, d)?,
         target,
         est,
-        Momentum::new(cfg.step_size, cfg.momentum)?,
+        Momentum::new(tau, cfg.momentum)?,
     )?
     .with_seed(seed);
     flow.run(Stop::new(steps), &mut [])?;
@@ -420,17 +447,18 @@ pub fn train(
         };
         for k in 0..config.blocks {
             let steps = config.steps(k);
+            let tau = config.step_size_of(k);
             let flow_seed = mix(config.seed, 1 + s as u64, k as u64);
             let t = Instant::now();
             let end = match image {
                 Some(img) if config.local_slices > 0 => {
                     let est =
                         PatchSliced::new(img, config.slices, config.local_slices, config.patch)?;
-                    flow_block(x.clone(), d, &target, est, config, flow_seed, steps)?
+                    flow_block(x.clone(), d, &target, est, config, tau, flow_seed, steps)?
                 }
                 _ => {
                     let est = SlicedSort::new(config.slices)?;
-                    flow_block(x.clone(), d, &target, est, config, flow_seed, steps)?
+                    flow_block(x.clone(), d, &target, est, config, tau, flow_seed, steps)?
                 }
             };
             let flow_seconds = t.elapsed().as_secs_f64();

@@ -89,9 +89,12 @@ struct TrainArgs {
     /// Growth factor of the block length.
     #[arg(long, default_value_t = 1.2)]
     growth: f64,
-    /// Flow step size.
+    /// Flow step size of the first block.
     #[arg(long, default_value_t = 0.5)]
     step_size: f64,
+    /// Factor of the step size from one block to the next (1: constant).
+    #[arg(long, default_value_t = 1.0)]
+    step_decay: f64,
     /// Heavy-ball momentum.
     #[arg(long, default_value_t = 0.7)]
     momentum: f64,
@@ -235,6 +238,7 @@ fn run_train(a: TrainArgs) -> Result<(), GenError> {
         local_slices: a.local_slices,
         patch: a.patch,
         step_size: a.step_size,
+        step_decay: a.step_decay,
         momentum: a.momentum,
         blocks: a.blocks,
         first_steps: a.first_steps,

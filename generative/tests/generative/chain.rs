@@ -235,6 +235,20 @@ fn bad_training_options_are_errors() {
         ),
         (
             TrainConfig {
+                step_decay: 0.0,
+                ..toy_config()
+            },
+            "step decay",
+        ),
+        (
+            TrainConfig {
+                step_decay: 1.5,
+                ..toy_config()
+            },
+            "step decay",
+        ),
+        (
+            TrainConfig {
                 pyramid: vec![2, 1],
                 ..toy_config()
             },
@@ -260,4 +274,51 @@ fn bad_training_options_are_errors() {
             .to_string();
         assert!(e.contains(needle), "{needle}: {e}");
     }
+}
+
+#[test]
+fn step_decay_shrinks_the_step_block_by_block_and_is_recorded() {
+    let cfg = TrainConfig {
+        step_size: 0.5,
+        step_decay: 0.5,
+        ..toy_config()
+    };
+    // exact in binary floating point: powers of two
+    assert_eq!(cfg.step_size_of(0), 0.5);
+    assert_eq!(cfg.step_size_of(3), 0.0625);
+    assert_eq!(TrainConfig::default().step_size_of(7), 0.5);
+
+    // a smaller step moves the particles less: with the step decayed to
+    // 1e-3 of its start in the second block, that block's flow barely
+    // changes the sliced MMD² while the same block at full step does
+    let data = rings(300, 11);
+    let values = planar(&data, "rings");
+    let run = |decay: f64| {
+        let dir = tempfile::tempdir().unwrap();
+        let cfg = TrainConfig {
+            particles: 600,
+            blocks: 2,
+            step_decay: decay,
+            fit: FitOptions {
+                epochs: 5,
+                batch: 100,
+                ..FitOptions::default()
+            },
+            ..toy_config()
+        };
+        let mut blocks = Vec::new();
+        train(values, &cfg, dir.path(), &mut |b| blocks.push(b.mmd2)).unwrap();
+        let manifest = Manifest::read(dir.path()).unwrap();
+        assert_eq!(manifest.training.config.step_decay, decay);
+        blocks[1]
+    };
+    let [start, flowed, _] = run(1e-3);
+    let [start_full, flowed_full, _] = run(1.0);
+    assert_eq!(start, start_full, "the first block is the same");
+    let moved_small = (start - flowed).abs() / start;
+    let moved_full = (start_full - flowed_full).abs() / start_full;
+    assert!(
+        moved_small < 0.1 * moved_full,
+        "decayed block changed MMD² by {moved_small}, full-step block by {moved_full}"
+    );
 }
