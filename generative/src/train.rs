@@ -31,6 +31,7 @@ use crate::chain::{
 use crate::error::{GenError, Result};
 use crate::images::{downsample, upsample, ImageShape};
 use crate::local::PatchSliced;
+use crate::metrics::{background_level, background_mask};
 use crate::net::{fit_from, ConvShape, FitOptions, FitReport, Net, NetShape};
 
 /// Options of [`train`].
@@ -280,6 +281,13 @@ pub struct BlockReport {
     /// Sliced MMD² of fresh noise (never flowed) pushed through the chain
     /// so far: what sampling gives.
     pub fresh_mmd2: f64,
+    /// Images only: the background level ([`background_level`], mean
+    /// `|pixel|` on the pixels that are background in at least 99% of the
+    /// training images at this stage's resolution) of the training
+    /// particles after the block's flow, after the network, and of the
+    /// fresh noise through the chain so far. Where the grain of the
+    /// samples comes from: the flow or the networks.
+    pub background: Option<[f64; 3]>,
     /// The network's fit.
     pub fit: FitReport,
     /// Seconds of flow in this block.
@@ -430,6 +438,10 @@ pub fn train(
         });
         nets.push(Vec::new());
         let target = Points::new(&target_values, data.n, d)?;
+        let mask = match image {
+            Some(_) => Some(background_mask(&target_values, d, 0.99)?),
+            None => None,
+        };
         let monitor =
             SlicedSort::new(config.slices.max(100))?.with_seed(mix(config.seed, 0xfeed, s as u64));
         let mut mmd_start = monitor.mmd2(&Points::new(&x, n, d)?, &target)?;
@@ -463,6 +475,10 @@ pub fn train(
             };
             let flow_seconds = t.elapsed().as_secs_f64();
             let mmd_end = monitor.mmd2(&Points::new(&end, n, d)?, &target)?;
+            let bg_flow = mask
+                .as_deref()
+                .map(|m| background_level(&end, m))
+                .transpose()?;
             let disp: Vec<f32> = end.iter().zip(&x).map(|(a, b)| a - b).collect();
             let opts = FitOptions {
                 seed: mix(config.seed, 0x0f17 + s as u64, k as u64),
@@ -475,6 +491,14 @@ pub fn train(
             let mmd_net = monitor.mmd2(&Points::new(&x, n, d)?, &target)?;
             net.push(&mut fresh, fresh_n)?;
             let fresh_mmd2 = monitor.mmd2(&Points::new(&fresh, fresh_n, d)?, &target)?;
+            let background = match (&mask, bg_flow) {
+                (Some(m), Some(flowed)) => Some([
+                    flowed,
+                    background_level(&x, m)?,
+                    background_level(&fresh, m)?,
+                ]),
+                _ => None,
+            };
             let file = format!("stage{s}-block{k:02}.safetensors");
             net.save(&out.join(&file))?;
             let record = NetRecord {
@@ -498,6 +522,7 @@ pub fn train(
                 steps,
                 mmd2: [mmd_start, mmd_end, mmd_net],
                 fresh_mmd2,
+                background,
                 fit: report,
                 flow_seconds,
                 elapsed: start.elapsed().as_secs_f64(),

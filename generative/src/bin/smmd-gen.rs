@@ -282,7 +282,7 @@ fn run_train(a: TrainArgs) -> Result<(), GenError> {
     let pb = progress(a.blocks * a.pyramid.len(), a.quiet);
     let mut blocks: Vec<BlockReport> = Vec::new();
     let mut observe = |r: &BlockReport| {
-        let line = format!(
+        let mut line = format!(
             "stage {} block {:>2}: {:>4} steps, sliced MMD² {:.3e} -> flow {:.3e} -> net {:.3e} (fresh noise {:.3e}), fit loss {:.3} (held-out {:.3}), flow {:.1} s, fit {:.1} s",
             r.stage,
             r.block,
@@ -296,6 +296,9 @@ fn run_train(a: TrainArgs) -> Result<(), GenError> {
             r.flow_seconds,
             r.fit.seconds
         );
+        if let Some([flowed, net, fresh]) = r.background {
+            line += &format!(", background |pixel| {flowed:.3} -> net {net:.3} (fresh {fresh:.3})");
+        }
         match &pb {
             Some(pb) => {
                 pb.println(&line);
@@ -413,11 +416,15 @@ fn run_train(a: TrainArgs) -> Result<(), GenError> {
 /// Sliced MMD² at the end of each block's flow and after its network.
 fn write_block_figures(out: &Path, blocks: &[BlockReport]) -> Result<(), GenError> {
     let mut csv = String::from(
-        "stage,block,steps,mmd2_start,mmd2_flow,mmd2_net,mmd2_fresh,fit_train,fit_heldout,flow_seconds,fit_seconds\n",
+        "stage,block,steps,mmd2_start,mmd2_flow,mmd2_net,mmd2_fresh,fit_train,fit_heldout,flow_seconds,fit_seconds,background_flow,background_net,background_fresh\n",
     );
     for r in blocks {
+        let bg = match r.background {
+            Some(b) => format!("{:.5},{:.5},{:.5}", b[0], b[1], b[2]),
+            None => ",,".to_string(),
+        };
         csv += &format!(
-            "{},{},{},{:.6e},{:.6e},{:.6e},{:.6e},{:.5},{:.5},{:.2},{:.2}\n",
+            "{},{},{},{:.6e},{:.6e},{:.6e},{:.6e},{:.5},{:.5},{:.2},{:.2},{bg}\n",
             r.stage,
             r.block,
             r.steps,
@@ -458,6 +465,26 @@ fn write_block_figures(out: &Path, blocks: &[BlockReport]) -> Result<(), GenErro
         ],
         true,
     )?;
+    if blocks.iter().all(|r| r.background.is_some()) && !blocks.is_empty() {
+        let bg = |i: usize| pts(&move |r: &BlockReport| r.background.map_or(f64::NAN, |b| b[i]));
+        line_plot(
+            &out.join("background.png"),
+            "Mean |pixel| on the background pixels per block",
+            "network",
+            "background level",
+            &[
+                Series::line("after the block's flow", bg(0)),
+                Series::line("after the network (training particles)", bg(1)),
+                Series::line("fresh noise through the chain so far", bg(2)),
+            ],
+            // a log axis where every level is positive (an empty
+            // background mask gives levels of 0)
+            blocks
+                .iter()
+                .filter_map(|r| r.background)
+                .all(|b| b.iter().all(|v| *v > 0.0)),
+        )?;
+    }
     Ok(())
 }
 

@@ -322,3 +322,73 @@ fn step_decay_shrinks_the_step_block_by_block_and_is_recorded() {
         "decayed block changed MMD² by {moved_small}, full-step block by {moved_full}"
     );
 }
+
+/// Background levels per block: images whose border is exactly 0 (a bright
+/// 2x2 square of varying brightness in the middle of 6x6), noise uniform
+/// on [0, 1], so the level starts at 1/2.
+#[test]
+fn block_reports_give_background_levels_for_images_only() {
+    use smmd_generative::images::ImageShape;
+    let side = 6;
+    let n = 300;
+    let mut values = vec![0f32; n * side * side];
+    for (i, img) in values.chunks_exact_mut(side * side).enumerate() {
+        for (r, c) in [(2, 2), (2, 3), (3, 2), (3, 3)] {
+            img[r * side + c] = 0.5 + 0.5 * (i as f32 / n as f32);
+        }
+    }
+    let data = TrainData {
+        values: &values,
+        n,
+        dim: side * side,
+        image: Some(ImageShape {
+            channels: 1,
+            height: side,
+            width: side,
+        }),
+        name: "squares",
+    };
+    let particles = 400;
+    let cfg = TrainConfig {
+        particles,
+        blocks: 2,
+        slices: 50,
+        step_size: 0.5,
+        fit: FitOptions {
+            epochs: 3,
+            batch: 100,
+            ..FitOptions::default()
+        },
+        ..toy_config()
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let mut reports = Vec::new();
+    train(data, &cfg, dir.path(), &mut |b| reports.push(b.background)).unwrap();
+    // 32 border pixels per particle, each uniform at the start: mean 1/2,
+    // standard error sqrt(1/12) / sqrt(32 particles)
+    let se = (1.0f64 / 12.0).sqrt() / ((32 * particles) as f64).sqrt();
+    let [flowed, _, _] = reports[0].expect("images have background levels");
+    assert!(
+        flowed < 0.5 - 6.0 * se,
+        "the flow towards black borders left the border at {flowed}"
+    );
+    for b in &reports {
+        let b = b.unwrap();
+        assert!(b.iter().all(|v| v.is_finite() && *v >= 0.0), "{b:?}");
+    }
+
+    // not images: no background levels
+    let ring = rings(200, 5);
+    let mut none = Vec::new();
+    let cfg = TrainConfig {
+        blocks: 1,
+        particles: 200,
+        ..cfg
+    };
+    let dir = tempfile::tempdir().unwrap();
+    train(planar(&ring, "rings"), &cfg, dir.path(), &mut |b| {
+        none.push(b.background)
+    })
+    .unwrap();
+    assert_eq!(none, vec![None]);
+}

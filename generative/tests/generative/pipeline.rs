@@ -217,8 +217,28 @@ fn end_to_end(data: &Path, extra: &[&str], dim: usize, side: u32) {
         read_npy(&model.path().join("samples.npy"), false),
         (20, dim)
     );
-    for png in ["samples.png", "nearest.png", "blocks.png"] {
+    for png in ["samples.png", "nearest.png", "blocks.png", "background.png"] {
         assert!(model.path().join(png).is_file(), "{png}");
+    }
+    // blocks.csv: a row per network, the last three columns the background
+    // levels (mean |pixel|, so at least 0)
+    let csv = std::fs::read_to_string(model.path().join("blocks.csv")).unwrap();
+    let mut lines = csv.lines();
+    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+    assert_eq!(
+        header[header.len() - 3..],
+        ["background_flow", "background_net", "background_fresh"]
+    );
+    let rows: Vec<&str> = lines.collect();
+    let networks = report["networks"].as_u64().unwrap() as usize;
+    assert_eq!(rows.len(), networks);
+    for row in rows {
+        let cells: Vec<&str> = row.split(',').collect();
+        assert_eq!(cells.len(), header.len(), "{row}");
+        for cell in &cells[cells.len() - 3..] {
+            let v: f64 = cell.parse().unwrap();
+            assert!(v.is_finite() && v >= 0.0, "{row}");
+        }
     }
 
     let npy = model.path().join("gen.npy");
