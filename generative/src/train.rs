@@ -309,16 +309,14 @@ fn mix(seed: u64, a: u64, b: u64) -> u64 {
     z ^ (z >> 31)
 }
 
-/// Run `steps` flow steps of size `tau` from `x` towards `target`,
-/// momentum reset.
-#[allow(clippy::too_many_arguments)]
+/// Run `steps` flow steps with the optimizer `opt` (fresh, so the momentum
+/// starts at zero) from `x` towards `target`.
 fn flow_block<E>(
     x: Vec<f32>,
     d: usize,
     target: &Points<'_, f32>,
     est: E,
-    cfg: &TrainConfig,
-    tau: f64,
+    opt: Momentum<f32>,
     seed: u64,
     steps: usize,
 ) -> Result<Vec<f32>>
@@ -326,13 +324,7 @@ where
     E: MmdEstimator<f32> + Reseed,
 {
     let n = x.len() / d;
-    let mut flow = Flow::new(
-        Points::from_vec(x, n, d)?,
-        target,
-        est,
-        Momentum::new(tau, cfg.momentum)?,
-    )?
-    .with_seed(seed);
+    let mut flow = Flow::new(Points::from_vec(x, n, d)?, target, est, opt)?.with_seed(seed);
     flow.run(Stop::new(steps), &mut [])?;
     Ok(flow.into_particles())
 }
@@ -438,10 +430,9 @@ pub fn train(
         });
         nets.push(Vec::new());
         let target = Points::new(&target_values, data.n, d)?;
-        let mask = match image {
-            Some(_) => Some(background_mask(&target_values, d, 0.99)?),
-            None => None,
-        };
+        let mask = image
+            .map(|_| background_mask(&target_values, d, 0.99))
+            .transpose()?;
         let monitor =
             SlicedSort::new(config.slices.max(100))?.with_seed(mix(config.seed, 0xfeed, s as u64));
         let mut mmd_start = monitor.mmd2(&Points::new(&x, n, d)?, &target)?;
@@ -459,26 +450,22 @@ pub fn train(
         };
         for k in 0..config.blocks {
             let steps = config.steps(k);
-            let tau = config.step_size_of(k);
+            let opt = Momentum::new(config.step_size_of(k), config.momentum)?;
             let flow_seed = mix(config.seed, 1 + s as u64, k as u64);
             let t = Instant::now();
             let end = match image {
                 Some(img) if config.local_slices > 0 => {
                     let est =
                         PatchSliced::new(img, config.slices, config.local_slices, config.patch)?;
-                    flow_block(x.clone(), d, &target, est, config, tau, flow_seed, steps)?
+                    flow_block(x.clone(), d, &target, est, opt, flow_seed, steps)?
                 }
                 _ => {
                     let est = SlicedSort::new(config.slices)?;
-                    flow_block(x.clone(), d, &target, est, config, tau, flow_seed, steps)?
+                    flow_block(x.clone(), d, &target, est, opt, flow_seed, steps)?
                 }
             };
             let flow_seconds = t.elapsed().as_secs_f64();
             let mmd_end = monitor.mmd2(&Points::new(&end, n, d)?, &target)?;
-            let bg_flow = mask
-                .as_deref()
-                .map(|m| background_level(&end, m))
-                .transpose()?;
             let disp: Vec<f32> = end.iter().zip(&x).map(|(a, b)| a - b).collect();
             let opts = FitOptions {
                 seed: mix(config.seed, 0x0f17 + s as u64, k as u64),
@@ -491,14 +478,17 @@ pub fn train(
             let mmd_net = monitor.mmd2(&Points::new(&x, n, d)?, &target)?;
             net.push(&mut fresh, fresh_n)?;
             let fresh_mmd2 = monitor.mmd2(&Points::new(&fresh, fresh_n, d)?, &target)?;
-            let background = match (&mask, bg_flow) {
-                (Some(m), Some(flowed)) => Some([
-                    flowed,
-                    background_level(&x, m)?,
-                    background_level(&fresh, m)?,
-                ]),
-                _ => None,
-            };
+            // `end` is the flow's output, `x` and `fresh` the networks'
+            let background = mask
+                .as_deref()
+                .map(|m| -> Result<[f64; 3]> {
+                    Ok([
+                        background_level(&end, m)?,
+                        background_level(&x, m)?,
+                        background_level(&fresh, m)?,
+                    ])
+                })
+                .transpose()?;
             let file = format!("stage{s}-block{k:02}.safetensors");
             net.save(&out.join(&file))?;
             let record = NetRecord {

@@ -465,7 +465,8 @@ fn write_block_figures(out: &Path, blocks: &[BlockReport]) -> Result<(), GenErro
         ],
         true,
     )?;
-    if blocks.iter().all(|r| r.background.is_some()) && !blocks.is_empty() {
+    let levels: Option<Vec<[f64; 3]>> = blocks.iter().map(|r| r.background).collect();
+    if let Some(levels) = levels.filter(|l| !l.is_empty()) {
         let bg = |i: usize| pts(&move |r: &BlockReport| r.background.map_or(f64::NAN, |b| b[i]));
         line_plot(
             &out.join("background.png"),
@@ -479,10 +480,7 @@ fn write_block_figures(out: &Path, blocks: &[BlockReport]) -> Result<(), GenErro
             ],
             // a log axis where every level is positive (an empty
             // background mask gives levels of 0)
-            blocks
-                .iter()
-                .filter_map(|r| r.background)
-                .all(|b| b.iter().all(|v| *v > 0.0)),
+            levels.iter().flatten().all(|v| *v > 0.0),
         )?;
     }
     Ok(())
