@@ -12,6 +12,12 @@
 //! loss on held-out particles, and reports both losses as fractions of the
 //! displacements' energy (`0` = perfect, `1` = no better than zero).
 //!
+//! For images a network can also have a residual convolutional branch
+//! ([`NetShape::conv`], [`ConvShape`]): one small perceptron, shared by
+//! every block of pixels, maps the square around a block to the block's
+//! displacement. Its weight sharing makes it a denoiser that the
+//! perceptron is not.
+//!
 //! The tensors run on burn's pure-Rust `flex` CPU backend. Initialisation
 //! and batch order come from the fit's seed, so a fit is reproducible.
 
@@ -20,14 +26,14 @@ use std::path::Path;
 use crate::rng::substream;
 use burn::module::Module;
 use burn::module::Param;
-use burn::nn::conv::{Conv2d, Conv2dConfig};
 use burn::nn::loss::{MseLoss, Reduction};
-use burn::nn::{Linear, PaddingConfig2d, Relu};
+use burn::nn::{Linear, Relu};
 use burn::optim::{AdamConfig, GradientsParams};
 use burn::prelude::*;
 use burn::store::{ModuleSnapshot, SafetensorsStore};
 use rand::seq::SliceRandom;
 use rand::RngExt;
+use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{GenError, Result};
@@ -35,6 +41,16 @@ use crate::images::ImageShape;
 
 /// Rows per forward pass when a network is applied to many particles.
 const APPLY_BATCH: usize = 2048;
+
+/// Rows per forward pass for a network of `shape`: [`APPLY_BATCH`], fewer
+/// when the convolutional branch's squares would take more than 2^23
+/// values (32 MiB).
+fn apply_batch(shape: &NetShape) -> usize {
+    shape.conv.map_or(APPLY_BATCH, |c| {
+        let per_row = c.blocks() * c.patch_len().max(c.channels).max(c.block_len());
+        ((1usize << 23) / per_row.max(1)).clamp(1, APPLY_BATCH)
+    })
+}
 
 /// The layer sizes of a network.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -51,22 +67,124 @@ pub struct NetShape {
     /// hidden layers nothing.
     #[serde(default)]
     pub skip: bool,
-    /// Add a residual convolutional branch (two 3x3 convolutions on the
-    /// image, `channels` in between, ReLU) to the output, and start the
-    /// network at zero displacement (the identity map): the last layer of
-    /// the perceptron, the skip map and the last convolution are
-    /// initialised to zero.
+    /// Add a residual convolutional branch ([`ConvShape`]: one small
+    /// perceptron shared by all blocks of pixels, from the square around
+    /// a block to its displacement) to the output, and start the network
+    /// at zero displacement (the identity map): the last layer of the
+    /// perceptron, the skip map and the branch's last layer are initialised
+    /// to zero.
     #[serde(default)]
     pub conv: Option<ConvShape>,
 }
 
-/// The convolutional branch of a network ([`NetShape::conv`]).
+/// The convolutional branch of a network ([`NetShape::conv`]): the image
+/// is cut into blocks of `stride x stride` pixels, and a perceptron
+/// `kernel² c -> channels -> channels -> stride² c` maps the
+/// `kernel x kernel` square centred on each block (zero outside the image)
+/// to the block's displacement, with the same weights for every block.
+/// With `stride = 1` that is a convolutional network (a
+/// `kernel x kernel` convolution followed by two 1x1 convolutions); a
+/// larger stride is the same with the convolutions strided and the last
+/// one transposed. It is computed as matrix products on the squares of the
+/// input, which the fit never differentiates.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ConvShape {
     /// The image the `dim` values are (CHW order).
     pub image: ImageShape,
-    /// Channels between the two convolutions.
+    /// Channels of the two hidden layers.
     pub channels: usize,
+    /// Side of the square each block's displacement is computed from: at
+    /// least `stride`, and `kernel - stride` even (the square is centred
+    /// on its block).
+    pub kernel: usize,
+    /// Side of the blocks; divides the image's width and height.
+    pub stride: usize,
+}
+
+impl ConvShape {
+    /// Values per square: `kernel² x channels of the image`.
+    pub fn patch_len(&self) -> usize {
+        self.kernel * self.kernel * self.image.channels
+    }
+
+    /// Blocks per image.
+    pub fn blocks(&self) -> usize {
+        (self.image.height / self.stride) * (self.image.width / self.stride)
+    }
+
+    /// Values of a block's displacement: `stride² x channels of the image`.
+    pub fn block_len(&self) -> usize {
+        self.stride * self.stride * self.image.channels
+    }
+
+    /// Check the sizes against each other.
+    ///
+    /// # Errors
+    /// [`GenError::InvalidOption`] naming the size that does not fit.
+    pub fn validate(&self) -> Result<()> {
+        let ImageShape { width, height, .. } = self.image;
+        if self.channels == 0 {
+            return Err(GenError::invalid("convolution channels", 0, "at least 1"));
+        }
+        if self.stride == 0 || width % self.stride != 0 || height % self.stride != 0 {
+            return Err(GenError::invalid(
+                "convolution stride",
+                self.stride,
+                "a divisor of the image's width and height",
+            ));
+        }
+        if self.kernel < self.stride || !(self.kernel - self.stride).is_multiple_of(2) {
+            return Err(GenError::invalid(
+                "convolution kernel",
+                self.kernel,
+                "at least the stride, with kernel - stride even (the square is centred on its block)",
+            ));
+        }
+        Ok(())
+    }
+
+    /// The squares of the `n` rows of `x` (each an image in CHW order):
+    /// `n x blocks` rows of [`ConvShape::patch_len`] values, blocks in
+    /// row-major order, each square ordered by row, column, channel; zero
+    /// outside the image (and for rows that `x` is too short to hold).
+    pub fn patches(&self, x: &[f32], n: usize) -> Vec<f32> {
+        let ImageShape {
+            width: w,
+            height: h,
+            channels: c,
+        } = self.image;
+        let (k, s) = (self.kernel, self.stride);
+        let margin = (k - s) / 2;
+        let (hb, wb) = (h / s, w / s);
+        let len = self.patch_len();
+        let mut out = vec![0.0f32; n * hb * wb * len];
+        out.par_chunks_mut(hb * wb * len)
+            .zip(x.par_chunks(c * h * w))
+            .take(n)
+            .for_each(|(dst, img)| {
+                for bi in 0..hb {
+                    for bj in 0..wb {
+                        let row = &mut dst[(bi * wb + bj) * len..(bi * wb + bj + 1) * len];
+                        for di in 0..k {
+                            let Some(i) = (bi * s + di).checked_sub(margin).filter(|&v| v < h)
+                            else {
+                                continue;
+                            };
+                            for dj in 0..k {
+                                let Some(j) = (bj * s + dj).checked_sub(margin).filter(|&v| v < w)
+                                else {
+                                    continue;
+                                };
+                                for ch in 0..c {
+                                    row[(di * k + dj) * c + ch] = img[(ch * h + i) * w + j];
+                                }
+                            }
+                        }
+                    }
+                }
+            });
+        out
+    }
 }
 
 impl NetShape {
@@ -92,9 +210,7 @@ impl NetShape {
                     "an image of the network's dimension",
                 ));
             }
-            if c.channels == 0 {
-                return Err(GenError::invalid("convolution channels", 0, "at least 1"));
-            }
+            c.validate()?;
         }
         Ok(())
     }
@@ -103,8 +219,8 @@ impl NetShape {
     pub fn parameters(&self) -> usize {
         let (d, h) = (self.dim, self.hidden);
         let conv = self.conv.map_or(0, |c| {
-            let (ci, k) = (c.image.channels, c.channels);
-            (ci * k * 9 + k) + (k * ci * 9 + ci)
+            let k = c.channels;
+            (c.patch_len() * k + k) + (k * k + k) + (k * c.block_len() + c.block_len())
         });
         (d * h + h)
             + (self.layers - 1) * (h * h + h)
@@ -126,24 +242,56 @@ pub struct Normalization {
     pub out_scale: f32,
 }
 
-/// The convolutional branch of an [`Mlp`].
+/// The convolutional branch of an [`Mlp`]: the perceptron of
+/// [`ConvShape`] on the square around every block of pixels.
 #[derive(Module, Debug)]
 pub struct ConvBranch {
-    first: Conv2d,
-    last: Conv2d,
+    patch: Linear,
+    mix: Linear,
+    out: Linear,
     act: Relu,
-    /// channels, height, width
     #[module(skip)]
-    image: [usize; 3],
+    shape: ConvShape,
 }
 
 impl ConvBranch {
+    /// The displacements (`n` rows in CHW order) of the `n` rows of `x`.
+    /// The squares are cut on the CPU from `x`'s values: the input of a
+    /// network is never differentiated, so only the products that follow
+    /// are recorded for the gradient.
     fn forward(&self, x: Tensor<2>) -> Tensor<2> {
         let n = x.dims()[0];
-        let [c, h, w] = self.image;
-        let y = x.reshape([n, c, h, w]);
-        let y = self.act.forward(self.first.forward(y));
-        self.last.forward(y).reshape([n, c * h * w])
+        let ImageShape {
+            width: w,
+            height: h,
+            channels: c,
+        } = self.shape.image;
+        let values = x
+            .clone()
+            .into_data()
+            .try_into_vec::<f32>()
+            .expect("network inputs are f32");
+        let blocks = self.shape.blocks();
+        let patches = Tensor::<2>::from_data(
+            TensorData::new(
+                self.shape.patches(&values, n),
+                [n * blocks, self.shape.patch_len()],
+            ),
+            &x.device(),
+        );
+        let y = self.act.forward(self.patch.forward(patches));
+        let y = self.act.forward(self.mix.forward(y));
+        let y = self.out.forward(y);
+        let s = self.shape.stride;
+        let (hb, wb) = (h / s, w / s);
+        if s == 1 && c == 1 {
+            return y.reshape([n, h * w]);
+        }
+        // [n, block row, block column, row in block, column in block, channel]
+        // -> [n, channel, block row, row in block, block column, column in block]
+        y.reshape([n, hb, wb, s, s, c])
+            .permute([0, 5, 1, 3, 2, 4])
+            .reshape([n, c * h * w])
     }
 }
 
@@ -196,28 +344,12 @@ impl Mlp {
         let skip = shape
             .skip
             .then(|| linear(shape.dim, shape.dim, false, zero_last));
-        let conv = shape.conv.map(|c| {
-            let ci = c.image.channels;
-            let mut conv = |cin: usize, cout: usize, zero: bool| {
-                let mut layer = Conv2dConfig::new([cin, cout], [3, 3])
-                    .with_padding(PaddingConfig2d::Explicit(1, 1, 1, 1))
-                    .init(device);
-                layer.weight = Param::from_data(
-                    TensorData::new(draw(cout * cin * 9, cin * 9, zero), [cout, cin, 3, 3]),
-                    device,
-                );
-                layer.bias = Some(Param::from_data(
-                    TensorData::new(draw(cout, cin * 9, zero), [cout]),
-                    device,
-                ));
-                layer
-            };
-            ConvBranch {
-                first: conv(ci, c.channels, false),
-                last: conv(c.channels, ci, true),
-                act: Relu::new(),
-                image: [ci, c.image.height, c.image.width],
-            }
+        let conv = shape.conv.map(|c| ConvBranch {
+            patch: linear(c.patch_len(), c.channels, true, false),
+            mix: linear(c.channels, c.channels, true, false),
+            out: linear(c.channels, c.block_len(), true, true),
+            act: Relu::new(),
+            shape: c,
         });
         Mlp {
             layers,
@@ -312,8 +444,9 @@ impl Net {
         }
         let mut out = Vec::with_capacity(n * d);
         let (mean, inv) = (self.norm.in_mean, 1.0 / self.norm.in_std);
-        for start in (0..n).step_by(APPLY_BATCH) {
-            let rows = APPLY_BATCH.min(n - start);
+        let batch = apply_batch(&self.shape);
+        for start in (0..n).step_by(batch) {
+            let rows = batch.min(n - start);
             let batch: Vec<f32> = x[start * d..(start + rows) * d]
                 .iter()
                 .map(|v| (v - mean) * inv)
@@ -609,7 +742,7 @@ pub fn fit_from(
     let eval = |model: &Mlp, rows: &[usize]| -> Result<f64> {
         let inner = model.valid();
         let mut sum = 0.0;
-        for chunk in rows.chunks(APPLY_BATCH) {
+        for chunk in rows.chunks(apply_batch(&shape)) {
             let x = Tensor::<2>::from_data(
                 TensorData::new(gather(chunk, &xin), [chunk.len(), d]),
                 &plain,

@@ -71,6 +71,14 @@ pub struct TrainConfig {
     /// Channels of each network's residual convolutional branch
     /// ([`NetShape::conv`], images only); 0: the perceptron alone.
     pub conv_channels: usize,
+    /// Side of the square of pixels the convolutional branch computes each
+    /// pixel's displacement from ([`ConvShape::kernel`], odd).
+    #[serde(default = "six")]
+    pub conv_kernel: usize,
+    /// Side of the blocks of pixels whose displacement the convolutional
+    /// branch computes from one square ([`ConvShape::stride`]).
+    #[serde(default = "two")]
+    pub conv_stride: usize,
     /// Start each network's fit from the previous network's weights (same
     /// stage) instead of a fresh initialisation.
     pub warm_start: bool,
@@ -104,6 +112,8 @@ impl Default for TrainConfig {
             layers: 2,
             skip: true,
             conv_channels: 0,
+            conv_kernel: 6,
+            conv_stride: 2,
             warm_start: false,
             fit: FitOptions::default(),
             pyramid: vec![1],
@@ -117,6 +127,14 @@ fn one() -> f64 {
     1.0
 }
 
+fn two() -> usize {
+    2
+}
+
+fn six() -> usize {
+    6
+}
+
 impl TrainConfig {
     /// Flow step size of block `k` (0-based) of a stage.
     pub fn step_size_of(&self, k: usize) -> f64 {
@@ -128,6 +146,17 @@ impl TrainConfig {
         ((self.first_steps as f64) * self.growth.powi(k as i32))
             .round()
             .max(1.0) as usize
+    }
+
+    /// The convolutional branch of the networks of a stage whose images
+    /// are `image`.
+    pub fn conv_shape(&self, image: ImageShape) -> ConvShape {
+        ConvShape {
+            image,
+            channels: self.conv_channels,
+            kernel: self.conv_kernel,
+            stride: self.conv_stride,
+        }
     }
 
     /// Check the options against data of dimension `dim` (images of
@@ -224,6 +253,14 @@ impl TrainConfig {
                 }
             }
             Some(img) => {
+                if self.conv_channels > 0 {
+                    for &f in &self.pyramid {
+                        if img.height % f == 0 && img.width % f == 0 {
+                            self.conv_shape(img.resized(img.height / f, img.width / f))
+                                .validate()?;
+                        }
+                    }
+                }
                 let f = self.pyramid[0];
                 if img.height % f != 0 || img.width % f != 0 {
                     return Err(GenError::Data(format!(
@@ -443,10 +480,7 @@ pub fn train(
             skip: config.skip,
             conv: image
                 .filter(|_| config.conv_channels > 0)
-                .map(|image| ConvShape {
-                    image,
-                    channels: config.conv_channels,
-                }),
+                .map(|image| config.conv_shape(image)),
         };
         for k in 0..config.blocks {
             let steps = config.steps(k);

@@ -108,13 +108,23 @@ struct TrainArgs {
     #[arg(long)]
     no_skip: bool,
     /// The networks: `mlp` (perceptron + skip map) or `conv` (the same
-    /// plus a residual 3x3 convolutional branch, starting at the identity;
+    /// plus a residual convolutional branch, starting at the identity;
     /// images only).
     #[arg(long, value_enum, default_value_t = NetKind::Mlp)]
     net: NetKind,
-    /// Channels of the convolutional branch (`--net conv`).
-    #[arg(long, default_value_t = 16)]
+    /// Channels of the convolutional branch's hidden layers (`--net conv`).
+    #[arg(long, default_value_t = 32)]
     conv_channels: usize,
+    /// Side of the square of pixels around each block that the
+    /// convolutional branch reads (`--net conv`; at least the stride,
+    /// centred: kernel - stride even).
+    #[arg(long, default_value_t = 6)]
+    conv_kernel: usize,
+    /// Side of the blocks of pixels whose displacement the convolutional
+    /// branch computes from one square (`--net conv`; divides the image's
+    /// sides at every stage).
+    #[arg(long, default_value_t = 2)]
+    conv_stride: usize,
     /// Start each network's fit from the previous network's weights.
     #[arg(long)]
     warm_start: bool,
@@ -250,6 +260,8 @@ fn run_train(a: TrainArgs) -> Result<(), GenError> {
             NetKind::Mlp => 0,
             NetKind::Conv => a.conv_channels,
         },
+        conv_kernel: a.conv_kernel,
+        conv_stride: a.conv_stride,
         warm_start: a.warm_start,
         fit: FitOptions {
             epochs: a.epochs,

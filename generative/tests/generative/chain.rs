@@ -5,6 +5,7 @@ use std::path::Path;
 use sliced_mmd::flow::shapes;
 use smmd_generative::chain::{Manifest, Noise};
 use smmd_generative::eval::energy_distance;
+use smmd_generative::images::ImageShape;
 use smmd_generative::net::FitOptions;
 use smmd_generative::{train, Chain, TrainConfig, TrainData};
 
@@ -267,6 +268,62 @@ fn bad_training_options_are_errors() {
             .to_string();
         assert!(e.contains(needle), "{needle}: {e}");
     }
+}
+
+/// Convolutional branches that do not fit the images of every stage are
+/// refused before any work, with the size that does not fit named.
+#[test]
+fn bad_convolution_options_are_errors() {
+    let image = ImageShape {
+        width: 8,
+        height: 8,
+        channels: 1,
+    };
+    let values: Vec<f32> = (0..20 * 64).map(|i| (i % 7) as f32 / 7.0).collect();
+    let data = TrainData {
+        values: &values,
+        n: 20,
+        dim: 64,
+        image: Some(image),
+        name: "tiny",
+    };
+    let conv = |kernel, stride, pyramid: Vec<usize>| TrainConfig {
+        particles: 20,
+        blocks: 1,
+        conv_channels: 4,
+        conv_kernel: kernel,
+        conv_stride: stride,
+        pyramid,
+        ..toy_config()
+    };
+    let dir = tempfile::tempdir().unwrap();
+    for (cfg, needle) in [
+        // 3 does not divide 8
+        (conv(3, 3, vec![1]), "convolution stride"),
+        // the 4x4 images of the first stage are not cut into 8x8 blocks
+        (conv(8, 8, vec![2, 1]), "convolution stride"),
+        // a square not centred on its block
+        (conv(4, 1, vec![1]), "convolution kernel"),
+        (conv(1, 2, vec![1]), "convolution kernel"),
+    ] {
+        let e = train(data, &cfg, dir.path(), &mut |_| {})
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains(needle), "{needle}: {e}");
+    }
+    // no branch for data that are not images
+    let ring = rings(100, 3);
+    let e = train(
+        planar(&ring, "rings"),
+        &conv(3, 1, vec![1]),
+        dir.path(),
+        &mut |_| {},
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(e.contains("convolution channels"), "{e}");
+    // nothing was written
+    assert!(!dir.path().join("manifest.json").exists());
 }
 
 #[test]

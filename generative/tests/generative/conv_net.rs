@@ -19,6 +19,8 @@ fn shape() -> NetShape {
         conv: Some(ConvShape {
             image: IMAGE,
             channels: 4,
+            kernel: 3,
+            stride: 1,
         }),
     }
 }
@@ -66,9 +68,94 @@ fn an_untrained_conv_network_is_the_identity() {
     )
     .unwrap();
     assert!(mlp.displacement(&x, 50).unwrap().iter().any(|&v| v != 0.0));
-    // a branch that does not fit the dimension is an error
+    // a branch that does not fit the dimension is an error, and so is a
+    // square without a centre
     let bad = NetShape { dim: 31, ..shape() };
     assert!(Net::untrained(bad, 0).is_err());
+    let even = NetShape {
+        conv: Some(ConvShape {
+            kernel: 4,
+            ..shape().conv.unwrap()
+        }),
+        ..shape()
+    };
+    let err = Net::untrained(even, 0).unwrap_err().to_string();
+    assert!(err.contains("kernel") && err.contains("even"), "{err}");
+}
+
+/// The squares the branch reads, against a direct reading of the image:
+/// in block `(bi, bj)`, offset `(di, dj)` of channel `ch` is the image's
+/// pixel `(bi s + di - m, bj s + dj - m)` with `m = (kernel - stride) / 2`,
+/// zero outside; two channels, strides 1 and 2, squares up to larger
+/// than the image's width.
+#[test]
+fn the_squares_are_the_neighbourhoods_of_each_block() {
+    let image = ImageShape {
+        width: 4,
+        height: 6,
+        channels: 2,
+    };
+    let d = image.dim();
+    for (kernel, stride) in [(1, 1), (3, 1), (5, 1), (2, 2), (4, 2), (6, 2)] {
+        let conv = ConvShape {
+            image,
+            channels: 1,
+            kernel,
+            stride,
+        };
+        conv.validate().unwrap();
+        let n = 2;
+        let x: Vec<f32> = (0..n * d).map(|v| v as f32 + 1.0).collect();
+        let p = conv.patches(&x, n);
+        let len = conv.patch_len();
+        let (hb, wb) = (6 / stride, 4 / stride);
+        assert_eq!(len, kernel * kernel * 2);
+        assert_eq!(conv.blocks(), hb * wb);
+        assert_eq!(p.len(), n * hb * wb * len);
+        let m = ((kernel - stride) / 2) as isize;
+        let (k, s) = (kernel as isize, stride as isize);
+        for row in 0..n {
+            for bi in 0..hb as isize {
+                for bj in 0..wb as isize {
+                    for di in 0..k {
+                        for dj in 0..k {
+                            for ch in 0..2 {
+                                let (i, j) = (bi * s + di - m, bj * s + dj - m);
+                                let want = if (0..6).contains(&i) && (0..4).contains(&j) {
+                                    x[row * d + ch * 24 + (i * 4 + j) as usize]
+                                } else {
+                                    0.0
+                                };
+                                let block = row * hb * wb + (bi * wb as isize + bj) as usize;
+                                let at = block * len + ((di * k + dj) * 2) as usize + ch;
+                                assert_eq!(
+                                    p[at], want,
+                                    "kernel {kernel} stride {stride} row {row} block ({bi},{bj}) ({di},{dj}) ch {ch}"
+                                );
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+    // strides that do not divide the image, squares not centred on their
+    // block or smaller than it, and no channels are refused
+    for (kernel, stride, channels, what) in [
+        (5, 4, 1, "stride"),
+        (3, 2, 1, "kernel"),
+        (1, 2, 1, "kernel"),
+        (3, 1, 0, "channels"),
+    ] {
+        let bad = ConvShape {
+            image,
+            channels,
+            kernel,
+            stride,
+        };
+        let err = bad.validate().unwrap_err().to_string();
+        assert!(err.contains(what), "{kernel} {stride} {channels}: {err}");
+    }
 }
 
 #[test]
@@ -114,4 +201,73 @@ fn conv_fit_learns_warm_starts_and_reloads_bit_identical() {
         net.normalization()
     )
     .is_err());
+}
+
+/// The branch alone fits a field it can represent exactly and a perceptron
+/// of width 1 cannot: on two-channel images, channel 0 moves by half the
+/// positive part of its left neighbour in channel 1, channel 1 by minus a
+/// quarter of itself. A 3x3 square holds both inputs, so the branch (with
+/// the displacements back in CHW order) can drive the loss to zero; the
+/// perceptron's output, `w relu(a.x + b) + c`, lies on a line, and the
+/// field's 48 coordinates vary independently.
+#[test]
+fn the_branch_fits_a_local_field_on_two_channels() {
+    let image = ImageShape {
+        width: 6,
+        height: 4,
+        channels: 2,
+    };
+    let d = image.dim();
+    let n = 600;
+    let x: Vec<f32> = (0..n * d)
+        .map(|i| ((i * 7919 + i / d * 104729) % 1000) as f32 / 500.0 - 1.0)
+        .collect();
+    let t: Vec<f32> = x
+        .chunks(d)
+        .flat_map(|r| {
+            (0..d).map(move |p| {
+                let (ch, q) = (p / 24, p % 24);
+                if ch == 0 {
+                    let left = if q % 6 == 0 { 0.0 } else { r[24 + q - 1] };
+                    left.max(0.0) / 2.0
+                } else {
+                    -r[p] / 4.0
+                }
+            })
+        })
+        .collect();
+    let narrow = NetShape {
+        dim: d,
+        hidden: 1,
+        layers: 1,
+        skip: false,
+        conv: None,
+    };
+    let opts = FitOptions {
+        epochs: 30,
+        batch: 50,
+        learning_rate: 3e-3,
+        ..FitOptions::default()
+    };
+    let (_, alone) = fit(narrow, &x, &t, n, &opts).unwrap();
+    assert!(alone.train() > 0.5, "{alone:?}");
+    // stride 2: blocks of 2x2 pixels from 4x4 squares, which hold the left
+    // neighbour of every pixel of the block; 16 channels hold the 4
+    // positive parts and the 4 pairs relu(v), relu(-v) of a block
+    for (kernel, stride) in [(3, 1), (4, 2)] {
+        let with_branch = NetShape {
+            conv: Some(ConvShape {
+                image,
+                channels: 16,
+                kernel,
+                stride,
+            }),
+            ..narrow
+        };
+        let (_, conv) = fit(with_branch, &x, &t, n, &opts).unwrap();
+        assert!(
+            conv.train() < 0.1 * alone.train(),
+            "kernel {kernel} stride {stride}: {conv:?} {alone:?}"
+        );
+    }
 }
