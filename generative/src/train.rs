@@ -72,7 +72,8 @@ pub struct TrainConfig {
     /// ([`NetShape::conv`], images only); 0: the perceptron alone.
     pub conv_channels: usize,
     /// Side of the square of pixels the convolutional branch computes each
-    /// pixel's displacement from ([`ConvShape::kernel`], odd).
+    /// block's displacement from ([`ConvShape::kernel`]: at least the
+    /// stride, `kernel - stride` even).
     #[serde(default = "six")]
     pub conv_kernel: usize,
     /// Side of the blocks of pixels whose displacement the convolutional
