@@ -102,6 +102,13 @@ pub struct ConvShape {
 }
 
 impl ConvShape {
+    /// The default side of the squares (`smmd-gen --conv-kernel`).
+    pub const DEFAULT_KERNEL: usize = 6;
+    /// The default side of the blocks (`smmd-gen --conv-stride`).
+    pub const DEFAULT_STRIDE: usize = 2;
+    /// The default channels of the hidden layers (`smmd-gen --conv-channels`).
+    pub const DEFAULT_CHANNELS: usize = 32;
+
     /// Values per square: `kernel² x channels of the image`.
     pub fn patch_len(&self) -> usize {
         self.kernel * self.kernel * self.image.channels

@@ -74,11 +74,11 @@ pub struct TrainConfig {
     /// Side of the square of pixels the convolutional branch computes each
     /// block's displacement from ([`ConvShape::kernel`]: at least the
     /// stride, `kernel - stride` even).
-    #[serde(default = "six")]
+    #[serde(default = "default_conv_kernel")]
     pub conv_kernel: usize,
     /// Side of the blocks of pixels whose displacement the convolutional
     /// branch computes from one square ([`ConvShape::stride`]).
-    #[serde(default = "two")]
+    #[serde(default = "default_conv_stride")]
     pub conv_stride: usize,
     /// Start each network's fit from the previous network's weights (same
     /// stage) instead of a fresh initialisation.
@@ -113,8 +113,8 @@ impl Default for TrainConfig {
             layers: 2,
             skip: true,
             conv_channels: 0,
-            conv_kernel: 6,
-            conv_stride: 2,
+            conv_kernel: ConvShape::DEFAULT_KERNEL,
+            conv_stride: ConvShape::DEFAULT_STRIDE,
             warm_start: false,
             fit: FitOptions::default(),
             pyramid: vec![1],
@@ -128,12 +128,12 @@ fn one() -> f64 {
     1.0
 }
 
-fn two() -> usize {
-    2
+fn default_conv_kernel() -> usize {
+    ConvShape::DEFAULT_KERNEL
 }
 
-fn six() -> usize {
-    6
+fn default_conv_stride() -> usize {
+    ConvShape::DEFAULT_STRIDE
 }
 
 impl TrainConfig {
@@ -254,14 +254,6 @@ impl TrainConfig {
                 }
             }
             Some(img) => {
-                if self.conv_channels > 0 {
-                    for &f in &self.pyramid {
-                        if img.height % f == 0 && img.width % f == 0 {
-                            self.conv_shape(img.resized(img.height / f, img.width / f))
-                                .validate()?;
-                        }
-                    }
-                }
                 let f = self.pyramid[0];
                 if img.height % f != 0 || img.width % f != 0 {
                     return Err(GenError::Data(format!(
@@ -280,6 +272,14 @@ impl TrainConfig {
                         img.height / f,
                         img.width / f
                     )));
+                }
+                // the coarsest stage divides, so every stage does (each
+                // factor divides the one before)
+                if self.conv_channels > 0 {
+                    for &f in &self.pyramid {
+                        self.conv_shape(img.resized(img.height / f, img.width / f))
+                            .validate()?;
+                    }
                 }
             }
         }

@@ -20,7 +20,7 @@ use smmd_generative::chain::noise;
 use smmd_generative::classifier::{ClassifierOptions, Quality};
 use smmd_generative::eval::{evaluate, nearest, HeldOut};
 use smmd_generative::images::{clamp_unit, read_data, DataFormat};
-use smmd_generative::net::FitOptions;
+use smmd_generative::net::{ConvShape, FitOptions};
 use smmd_generative::rng::substream;
 use smmd_generative::{train, BlockReport, Chain, GenError, Manifest, TrainConfig, TrainData};
 
@@ -113,17 +113,17 @@ struct TrainArgs {
     #[arg(long, value_enum, default_value_t = NetKind::Mlp)]
     net: NetKind,
     /// Channels of the convolutional branch's hidden layers (`--net conv`).
-    #[arg(long, default_value_t = 32)]
+    #[arg(long, default_value_t = ConvShape::DEFAULT_CHANNELS)]
     conv_channels: usize,
     /// Side of the square of pixels around each block that the
     /// convolutional branch reads (`--net conv`; at least the stride,
     /// centred: kernel - stride even).
-    #[arg(long, default_value_t = 6)]
+    #[arg(long, default_value_t = ConvShape::DEFAULT_KERNEL)]
     conv_kernel: usize,
     /// Side of the blocks of pixels whose displacement the convolutional
     /// branch computes from one square (`--net conv`; divides the image's
     /// sides at every stage).
-    #[arg(long, default_value_t = 2)]
+    #[arg(long, default_value_t = ConvShape::DEFAULT_STRIDE)]
     conv_stride: usize,
     /// Start each network's fit from the previous network's weights.
     #[arg(long)]
