@@ -4,7 +4,9 @@
 //! safetensors file per network. Sampling needs nothing else: fresh noise,
 //! uniform on `[low, high]^d` at the first stage's resolution, is pushed
 //! through the networks of each stage in order (`x <- x + net(x)`), and
-//! upsampled (nearest neighbour) between stages.
+//! upsampled (nearest neighbour) between stages; a chain trained with
+//! [`TrainConfig::bounded`] clips every network's output to the noise
+//! range.
 
 use std::path::{Path, PathBuf};
 
@@ -29,6 +31,15 @@ pub struct Noise {
     pub low: f32,
     /// Upper end of every coordinate.
     pub high: f32,
+}
+
+impl Noise {
+    /// Clip every value of `x` to `[low, high]`.
+    pub fn clip(&self, x: &mut [f32]) {
+        for v in x {
+            *v = v.clamp(self.low, self.high);
+        }
+    }
 }
 
 /// One network of the chain, as the manifest records it.
@@ -89,6 +100,11 @@ pub struct Manifest {
     pub version: u32,
     /// The starting noise.
     pub noise: Noise,
+    /// Every network's output is clipped to the noise range
+    /// ([`TrainConfig::bounded`]); `false` in manifests written before the
+    /// option existed.
+    #[serde(default)]
+    pub bounded: bool,
     /// The stages, coarsest first.
     pub stages: Vec<Stage>,
     /// How it was trained.
@@ -296,6 +312,9 @@ impl Chain {
             }
             for net in nets {
                 net.push(&mut x, count)?;
+                if self.manifest.bounded {
+                    self.manifest.noise.clip(&mut x);
+                }
                 k += 1;
                 observe(k, &x);
             }
@@ -311,6 +330,40 @@ impl Chain {
     pub fn sample(&self, count: usize, seed: u64) -> Result<Vec<f32>> {
         let x = self.noise(count, seed)?;
         self.push(x, count)
+    }
+
+    /// The chain of the first `networks` networks (in sampling order, over
+    /// all stages): the model as it was when training had fitted them,
+    /// at the resolution of the stage the last of them belongs to.
+    ///
+    /// # Errors
+    /// [`GenError::InvalidOption`] unless `1 <= networks <=`
+    /// [`Manifest::networks`].
+    pub fn truncated(&self, networks: usize) -> Result<Chain> {
+        let total = self.manifest.networks();
+        if networks == 0 || networks > total {
+            return Err(GenError::InvalidOption {
+                name: "networks",
+                value: networks.to_string(),
+                expected: "between 1 and the chain's number of networks",
+            });
+        }
+        let mut manifest = self.manifest.clone();
+        let mut nets = Vec::new();
+        let mut left = networks;
+        manifest.stages.clear();
+        for (stage, stage_nets) in self.manifest.stages.iter().zip(&self.nets) {
+            if left == 0 {
+                break;
+            }
+            let take = left.min(stage_nets.len());
+            let mut stage = stage.clone();
+            stage.nets.truncate(take);
+            manifest.stages.push(stage);
+            nets.push(stage_nets[..take].to_vec());
+            left -= take;
+        }
+        Ok(Chain { manifest, nets })
     }
 
     /// Paths of the weight files.

@@ -491,7 +491,7 @@ impl Net {
     /// # Errors
     /// [`GenError::Weights`] if the file cannot be written.
     pub fn save(&self, path: &Path) -> Result<()> {
-        let mut store = SafetensorsStore::from_file(path.to_path_buf());
+        let mut store = SafetensorsStore::from_file(path.to_path_buf()).overwrite(true);
         self.mlp
             .save_into(&mut store)
             .map_err(|e| GenError::Weights {

@@ -26,7 +26,8 @@ use sliced_mmd::{Flow, Momentum, Reseed, Stop};
 use sliced_mmd::{MmdEstimator, Points, SlicedSort};
 
 use crate::chain::{
-    noise, Chain, Manifest, NetRecord, Noise, Stage, TrainingRecord, MANIFEST_VERSION,
+    noise, Chain, Manifest, NetRecord, Noise, Stage, TrainingRecord, MANIFEST_FILE,
+    MANIFEST_VERSION,
 };
 use crate::error::{GenError, Result};
 use crate::images::{downsample, upsample, ImageShape};
@@ -62,6 +63,12 @@ pub struct TrainConfig {
     pub first_steps: usize,
     /// `S_{k+1} = round(S_1 growth^k)`.
     pub growth: f64,
+    /// Longest block, in flow steps: `S_k` stops growing at this length
+    /// (`None`: no limit). Long late blocks move each particle towards its
+    /// own part of the data, which the networks cannot learn from its
+    /// position; capped blocks spend the same time on more networks.
+    #[serde(default)]
+    pub max_steps: Option<usize>,
     /// Width of the networks' hidden layers.
     pub hidden: usize,
     /// Number of hidden layers.
@@ -83,6 +90,15 @@ pub struct TrainConfig {
     /// Start each network's fit from the previous network's weights (same
     /// stage) instead of a fresh initialisation.
     pub warm_start: bool,
+    /// Clip every network's output to the noise range `[low, high]` (for
+    /// images `[0, 1]`, where the data's pixels lie), in training and in
+    /// sampling ([`Manifest::bounded`]). The range holds every training
+    /// value, so clipping moves no sample further from any of them. The
+    /// flow's own steps are not clipped: a clipped step makes the block's
+    /// displacement a kinked function of the start, which the networks fit
+    /// worse.
+    #[serde(default)]
+    pub bounded: bool,
     /// How each network is fitted (its seed is replaced per block).
     pub fit: FitOptions,
     /// Downsampling factors of the stages, coarsest first, ending with 1;
@@ -109,6 +125,7 @@ impl Default for TrainConfig {
             blocks: 20,
             first_steps: 10,
             growth: 1.2,
+            max_steps: None,
             hidden: 512,
             layers: 2,
             skip: true,
@@ -116,6 +133,7 @@ impl Default for TrainConfig {
             conv_kernel: ConvShape::DEFAULT_KERNEL,
             conv_stride: ConvShape::DEFAULT_STRIDE,
             warm_start: false,
+            bounded: false,
             fit: FitOptions::default(),
             pyramid: vec![1],
             noise: None,
@@ -144,9 +162,10 @@ impl TrainConfig {
 
     /// Flow steps of block `k` (0-based).
     pub fn steps(&self, k: usize) -> usize {
-        ((self.first_steps as f64) * self.growth.powi(k as i32))
+        let s = ((self.first_steps as f64) * self.growth.powi(k as i32))
             .round()
-            .max(1.0) as usize
+            .max(1.0) as usize;
+        self.max_steps.map_or(s, |m| s.min(m))
     }
 
     /// The convolutional branch of the networks of a stage whose images
@@ -177,6 +196,15 @@ impl TrainConfig {
         positive("particles", self.particles)?;
         positive("blocks", self.blocks)?;
         positive("first block steps", self.first_steps)?;
+        if let Some(m) = self.max_steps {
+            if m < self.first_steps {
+                return Err(GenError::invalid(
+                    "max steps",
+                    m,
+                    "at least the first block's steps",
+                ));
+            }
+        }
         positive("hidden width", self.hidden)?;
         positive("hidden layers", self.layers)?;
         if self.conv_channels > 0 && image.is_none() {
@@ -372,8 +400,10 @@ where
 ///
 /// # Errors
 /// [`GenError::InvalidOption`] / [`GenError::Data`] for options that do
-/// not fit the data; [`GenError::Io`] / [`GenError::Weights`] if the
-/// folder cannot be written; flow and fit errors as they happen.
+/// not fit the data; [`GenError::Io`] if the folder already holds a model
+/// (`manifest.json`: nothing is overwritten) and [`GenError::Io`] /
+/// [`GenError::Weights`] if it cannot be written; flow and fit errors as
+/// they happen.
 pub fn train(
     data: TrainData<'_>,
     config: &TrainConfig,
@@ -396,7 +426,16 @@ pub fn train(
             row: i / data.dim,
         });
     }
-    std::fs::create_dir_all(out).map_err(|e| GenError::io(out, e))?;
+    let existing = out.join(MANIFEST_FILE);
+    if existing.exists() {
+        return Err(GenError::io(
+            &existing,
+            std::io::Error::new(
+                std::io::ErrorKind::AlreadyExists,
+                "the folder already holds a model; train into a new folder or remove this one",
+            ),
+        ));
+    }
     let noise_range = config.noise.unwrap_or_else(|| match data.image {
         Some(_) => Noise {
             low: 0.0,
@@ -416,9 +455,24 @@ pub fn train(
         }
     });
 
+    if config.bounded {
+        if let Some(v) = data
+            .values
+            .iter()
+            .find(|v| !(noise_range.low..=noise_range.high).contains(*v))
+        {
+            return Err(GenError::Data(format!(
+                "bounded training needs the data inside the noise range [{}, {}], \
+                 but a training value is {v}",
+                noise_range.low, noise_range.high
+            )));
+        }
+    }
+    std::fs::create_dir_all(out).map_err(|e| GenError::io(out, e))?;
     let mut manifest = Manifest {
         version: MANIFEST_VERSION,
         noise: noise_range,
+        bounded: config.bounded,
         stages: Vec::new(),
         training: TrainingRecord {
             data: data.name.to_string(),
@@ -510,8 +564,12 @@ pub fn train(
             let warm = nets[s].last().filter(|_| config.warm_start);
             let (net, report) = fit_from(shape, &x, &disp, n, &opts, warm)?;
             net.push(&mut x, n)?;
-            let mmd_net = monitor.mmd2(&Points::new(&x, n, d)?, &target)?;
             net.push(&mut fresh, fresh_n)?;
+            if config.bounded {
+                noise_range.clip(&mut x);
+                noise_range.clip(&mut fresh);
+            }
+            let mmd_net = monitor.mmd2(&Points::new(&x, n, d)?, &target)?;
             let fresh_mmd2 = monitor.mmd2(&Points::new(&fresh, fresh_n, d)?, &target)?;
             // `end` is the flow's output, `x` and `fresh` the networks'
             let background = mask
@@ -556,4 +614,30 @@ pub fn train(
         }
     }
     Ok(Chain::from_parts(manifest, nets))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn blocks_stop_growing_at_the_longest_block() {
+        let free = TrainConfig::default();
+        let capped = TrainConfig {
+            max_steps: Some(40),
+            ..TrainConfig::default()
+        };
+        for k in 0..20 {
+            assert_eq!(capped.steps(k), free.steps(k).min(40), "block {k}");
+        }
+        // 10 1.2^7 = 35.8, 10 1.2^8 = 43.0
+        assert_eq!(capped.steps(7), 36);
+        assert_eq!(capped.steps(8), 40);
+        let bad = TrainConfig {
+            max_steps: Some(5),
+            ..TrainConfig::default()
+        };
+        let err = bad.validate(4, None).unwrap_err();
+        assert!(err.to_string().contains("max steps"), "{err}");
+    }
 }

@@ -89,6 +89,9 @@ struct TrainArgs {
     /// Growth factor of the block length.
     #[arg(long, default_value_t = 1.2)]
     growth: f64,
+    /// Longest block, in flow steps (the length stops growing there).
+    #[arg(long)]
+    max_steps: Option<usize>,
     /// Flow step size of the first block.
     #[arg(long, default_value_t = 0.5)]
     step_size: f64,
@@ -128,6 +131,10 @@ struct TrainArgs {
     /// Start each network's fit from the previous network's weights.
     #[arg(long)]
     warm_start: bool,
+    /// Clip every network's output to the noise range ([0, 1] for
+    /// images), in training and in sampling.
+    #[arg(long)]
+    bounded: bool,
     /// Epochs per network fit.
     #[arg(long, default_value_t = 20)]
     epochs: usize,
@@ -253,6 +260,7 @@ fn run_train(a: TrainArgs) -> Result<(), GenError> {
         blocks: a.blocks,
         first_steps: a.first_steps,
         growth: a.growth,
+        max_steps: a.max_steps,
         hidden: a.hidden,
         layers: a.layers,
         skip: !a.no_skip,
@@ -263,6 +271,7 @@ fn run_train(a: TrainArgs) -> Result<(), GenError> {
         conv_kernel: a.conv_kernel,
         conv_stride: a.conv_stride,
         warm_start: a.warm_start,
+        bounded: a.bounded,
         fit: FitOptions {
             epochs: a.epochs,
             batch: a.batch,

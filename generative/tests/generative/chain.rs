@@ -438,3 +438,139 @@ fn block_reports_give_background_levels_for_images_only() {
     .unwrap();
     assert_eq!(none, vec![None]);
 }
+
+/// Bounded training: images in `[0, 1]` (a bright square on a black
+/// border), particles and samples clipped to the noise range `[0, 1]`.
+#[test]
+fn bounded_chains_keep_every_sample_in_the_noise_range() {
+    let side = 6;
+    let n = 300;
+    let mut values = vec![0f32; n * side * side];
+    for (i, img) in values.chunks_exact_mut(side * side).enumerate() {
+        for (r, c) in [(2, 2), (2, 3), (3, 2), (3, 3)] {
+            img[r * side + c] = 0.5 + 0.5 * (i as f32 / n as f32);
+        }
+    }
+    let image = ImageShape {
+        channels: 1,
+        height: side,
+        width: side,
+    };
+    let data = TrainData {
+        values: &values,
+        n,
+        dim: side * side,
+        image: Some(image),
+        name: "squares",
+    };
+    let cfg = TrainConfig {
+        particles: 400,
+        blocks: 3,
+        slices: 50,
+        step_size: 0.5,
+        bounded: true,
+        fit: fit_options(3, 100),
+        ..toy_config()
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let chain = train(data, &cfg, dir.path(), &mut |_| {}).unwrap();
+    assert!(chain.manifest().bounded);
+    let count = 500;
+    let samples = chain.sample(count, 77).unwrap();
+    assert!(
+        samples.iter().all(|v| (0.0..=1.0).contains(v)),
+        "a sample left [0, 1]"
+    );
+    // every network's output is clipped, not only the last: with the
+    // flag removed from the manifest, the same noise goes elsewhere
+    let reloaded = Chain::load(dir.path()).unwrap();
+    assert_eq!(reloaded.sample(count, 77).unwrap(), samples);
+    let mut manifest = Manifest::read(dir.path()).unwrap();
+    manifest.bounded = false;
+    manifest.write(dir.path()).unwrap();
+    let free = Chain::load(dir.path()).unwrap().sample(count, 77).unwrap();
+    let clipped_at_end: Vec<f32> = free.iter().map(|v| v.clamp(0.0, 1.0)).collect();
+    assert_ne!(clipped_at_end, samples);
+
+    // the range must hold the data: a value above it is refused before
+    // anything is written
+    let mut high = values.clone();
+    high[0] = 1.5;
+    let dir = tempfile::tempdir().unwrap();
+    let err = train(
+        TrainData {
+            values: &high,
+            ..data
+        },
+        &cfg,
+        dir.path(),
+        &mut |_| {},
+    )
+    .unwrap_err();
+    assert!(err.to_string().contains("noise range"), "{err}");
+    assert!(!dir.path().join("manifest.json").exists());
+}
+
+#[test]
+fn training_into_a_folder_that_holds_a_model_is_refused() {
+    let data = rings(200, 4);
+    let cfg = TrainConfig {
+        particles: 200,
+        blocks: 1,
+        fit: fit_options(2, 50),
+        ..toy_config()
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let first = train_rings(&data, &cfg, dir.path());
+    let before = std::fs::read(dir.path().join("manifest.json")).unwrap();
+    let cfg2 = TrainConfig { seed: 9, ..cfg };
+    let err = train(planar(&data, "rings"), &cfg2, dir.path(), &mut |_| {}).unwrap_err();
+    assert!(err.to_string().contains("already holds a model"), "{err}");
+    // the first model is untouched
+    assert_eq!(
+        std::fs::read(dir.path().join("manifest.json")).unwrap(),
+        before
+    );
+    let again = Chain::load(dir.path()).unwrap();
+    assert_eq!(again.sample(50, 3).unwrap(), first.sample(50, 3).unwrap());
+}
+
+#[test]
+fn a_truncated_chain_samples_what_the_chain_had_after_its_first_networks() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = rings(300, 6);
+    let cfg = TrainConfig {
+        particles: 300,
+        blocks: 3,
+        first_steps: 5,
+        hidden: 16,
+        fit: fit_options(2, 64),
+        ..toy_config()
+    };
+    let chain = train_rings(&data, &cfg, dir.path());
+    let count = 100;
+    let mut states = Vec::new();
+    chain
+        .push_observed(chain.noise(count, 4).unwrap(), count, &mut |_, x| {
+            states.push(x.to_vec())
+        })
+        .unwrap();
+    assert_eq!(
+        states.len(),
+        4,
+        "the noise and one state after each network"
+    );
+    for (k, state) in states.iter().enumerate().skip(1) {
+        let short = chain.truncated(k).unwrap();
+        assert_eq!(short.manifest().networks(), k);
+        assert_eq!(
+            short.manifest().stages[0].nets[..],
+            chain.manifest().stages[0].nets[..k]
+        );
+        assert_eq!(&short.sample(count, 4).unwrap(), state, "{k} networks");
+    }
+    for bad in [0, 4] {
+        let err = chain.truncated(bad).unwrap_err();
+        assert!(err.to_string().contains("networks"), "{err}");
+    }
+}
