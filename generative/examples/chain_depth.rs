@@ -1,0 +1,98 @@
+//! How the held-out figures of a trained chain change with its depth: the
+//! chain cut after its first `k` networks ([`Chain::truncated`]), for
+//! every `k` in steps of `--every`, evaluated like `smmd-gen train` does at
+//! the end of a run (the same split, noise and classifier).
+//!
+//! ```sh
+//! smmd-gen train --data data/mnist_5k.csv.gz --holdout 1000 --out models/mnist
+//! cargo run --release -p sliced-mmd-generative --example chain_depth -- \
+//!     models/mnist data/mnist_5k.csv.gz 1000 0 2
+//! ```
+//!
+//! Arguments: the model folder, the data it was trained on, the number of
+//! held-out images and the split seed given to `smmd-gen train` (defaults
+//! 1000 and 0), and the step between depths (default 2). The figures need
+//! labelled images (the MNIST CSV, IDX files with their labels).
+
+use rand::seq::SliceRandom;
+use smmd_generative::classifier::{quality, ClassifierOptions};
+use smmd_generative::eval::energy_distance;
+use smmd_generative::images::read_data;
+use smmd_generative::rng::substream;
+use smmd_generative::Chain;
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.len() < 2 {
+        return Err("usage: chain_depth MODEL DATA [HOLDOUT] [SEED] [EVERY]".into());
+    }
+    let number = |i: usize, default: usize| -> Result<usize, Box<dyn std::error::Error>> {
+        Ok(args
+            .get(i)
+            .map(|s| s.parse())
+            .transpose()?
+            .unwrap_or(default))
+    };
+    let (holdout, seed, every) = (number(2, 1000)?, number(3, 0)? as u64, number(4, 2)?.max(1));
+    let chain = Chain::load(args[0].as_ref())?;
+    let data = read_data(args[1].as_ref(), None)?;
+    let (d, image) = (data.dim, data.image.ok_or("the data are not images")?);
+    let labels = data.labels.as_ref().ok_or("the data have no labels")?;
+    if holdout == 0 || holdout >= data.n {
+        return Err(format!("holdout {holdout}: between 1 and {}", data.n - 1).into());
+    }
+    // the split of `smmd-gen train`
+    let mut order: Vec<usize> = (0..data.n).collect();
+    order.shuffle(&mut substream(seed, u64::MAX));
+    let (held_idx, train_idx) = order.split_at(holdout);
+    let rows = |idx: &[usize]| -> Vec<f32> {
+        idx.iter()
+            .flat_map(|&i| data.values[i * d..(i + 1) * d].iter().copied())
+            .collect()
+    };
+    let (train, held) = (rows(train_idx), rows(held_idx));
+    let train_labels: Vec<u8> = train_idx.iter().map(|&i| labels[i]).collect();
+    let held_labels: Vec<u8> = held_idx.iter().map(|&i| labels[i]).collect();
+    let count = holdout.min(1000).min(train_idx.len());
+    let floor = energy_distance(&train[..count * d], &held[..count * d], d)?;
+    println!(
+        "networks,energy_ratio,frechet_ratio,precision,recall,background_ratio,smallest_class"
+    );
+    let total = chain.manifest().networks();
+    let mut depths: Vec<usize> = (every..=total).step_by(every).collect();
+    if depths.last() != Some(&total) {
+        depths.push(total);
+    }
+    for k in depths {
+        let short = chain.truncated(k)?;
+        if short.manifest().output_dim() != d {
+            continue; // an earlier stage of a pyramid: another resolution
+        }
+        // the noise of `smmd-gen train`'s figures
+        let generated = short.sample(count, seed.wrapping_add(1))?;
+        let energy = energy_distance(&generated, &held[..count * d], d)?;
+        let q = quality(
+            &generated,
+            &train,
+            &train_labels,
+            &held,
+            &held_labels,
+            image,
+            count,
+            &ClassifierOptions {
+                seed,
+                ..ClassifierOptions::default()
+            },
+        )?;
+        println!(
+            "{k},{:.3},{:.2},{:.3},{:.3},{:.2},{:.3}",
+            energy / floor,
+            q.frechet_ratio(),
+            q.precision_recall.precision,
+            q.precision_recall.recall,
+            q.background_generated / q.background_heldout,
+            q.smallest_class()
+        );
+    }
+    Ok(())
+}
