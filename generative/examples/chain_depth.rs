@@ -11,8 +11,11 @@
 //!
 //! Arguments: the model folder, the data it was trained on, the number of
 //! held-out images and the split seed given to `smmd-gen train` (defaults
-//! 1000 and 0), and the step between depths (default 2). The figures need
-//! labelled images (the MNIST CSV, IDX files with their labels).
+//! 1000 and 0), the step between depths (default 2) and, optionally, the
+//! word `clip`: the samples are clipped to `[0, 1]` before the figures,
+//! which says what clipping a chain's output buys against training it
+//! `--bounded`. The figures need labelled images (the MNIST CSV, IDX files
+//! with their labels).
 
 use rand::seq::SliceRandom;
 use smmd_generative::classifier::{quality, ClassifierOptions};
@@ -24,7 +27,7 @@ use smmd_generative::Chain;
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     if args.len() < 2 {
-        return Err("usage: chain_depth MODEL DATA [HOLDOUT] [SEED] [EVERY]".into());
+        return Err("usage: chain_depth MODEL DATA [HOLDOUT] [SEED] [EVERY] [clip]".into());
     }
     let number = |i: usize, default: usize| -> Result<usize, Box<dyn std::error::Error>> {
         Ok(args
@@ -34,6 +37,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             .unwrap_or(default))
     };
     let (holdout, seed, every) = (number(2, 1000)?, number(3, 0)? as u64, number(4, 2)?.max(1));
+    let clip = match args.get(5).map(String::as_str) {
+        None => false,
+        Some("clip") => true,
+        Some(other) => {
+            return Err(format!("{other}: the sixth argument is `clip` or nothing").into())
+        }
+    };
     let chain = Chain::load(args[0].as_ref())?;
     let data = read_data(args[1].as_ref(), None)?;
     let (d, image) = (data.dim, data.image.ok_or("the data are not images")?);
@@ -69,7 +79,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             continue; // an earlier stage of a pyramid: another resolution
         }
         // the noise of `smmd-gen train`'s figures
-        let generated = short.sample(count, seed.wrapping_add(1))?;
+        let mut generated = short.sample(count, seed.wrapping_add(1))?;
+        if clip {
+            generated.iter_mut().for_each(|v| *v = v.clamp(0.0, 1.0));
+        }
         let energy = energy_distance(&generated, &held[..count * d], d)?;
         let q = quality(
             &generated,
