@@ -20,7 +20,7 @@
 use rand::seq::SliceRandom;
 use smmd_generative::classifier::{quality, ClassifierOptions};
 use smmd_generative::eval::energy_distance;
-use smmd_generative::images::read_data;
+use smmd_generative::images::{clamp_unit, read_data};
 use smmd_generative::rng::substream;
 use smmd_generative::Chain;
 
@@ -81,7 +81,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         // the noise of `smmd-gen train`'s figures
         let mut generated = short.sample(count, seed.wrapping_add(1))?;
         if clip {
-            generated.iter_mut().for_each(|v| *v = v.clamp(0.0, 1.0));
+            clamp_unit(&mut generated);
         }
         let energy = energy_distance(&generated, &held[..count * d], d)?;
         let q = quality(

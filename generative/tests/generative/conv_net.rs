@@ -1,6 +1,7 @@
 //! The convolutional network option: identity at the start, warm starts,
 //! bit-identical reload.
 
+use rand::RngExt;
 use smmd_generative::images::ImageShape;
 use smmd_generative::net::{fit, fit_from, ConvShape, FitOptions, Net, NetShape};
 
@@ -223,10 +224,7 @@ fn the_branch_fits_a_local_field_on_two_channels() {
     // independent uniform inputs on [-1, 1)
     let mut rng = smmd_generative::rng::substream(11, 0);
     let x: Vec<f32> = (0..n * d)
-        .map(|_| {
-            use rand::RngExt;
-            2.0 * rng.random::<f32>() - 1.0
-        })
+        .map(|_| 2.0 * rng.random::<f32>() - 1.0)
         .collect();
     let t: Vec<f32> = x
         .chunks(d)
