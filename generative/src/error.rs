@@ -44,6 +44,15 @@ pub enum GenError {
         /// The underlying error.
         message: String,
     },
+    /// A marginal map file does not hold what the manifest says
+    /// ([`crate::marginal::MarginalMap::load`]).
+    #[error("{path}: marginal map: {message}")]
+    Marginals {
+        /// The map's file.
+        path: PathBuf,
+        /// What is wrong with it.
+        message: String,
+    },
     /// An option out of its range.
     #[error("invalid {name} = {value}: {expected}")]
     InvalidOption {

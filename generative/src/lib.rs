@@ -17,6 +17,9 @@
 //!   on held-out data;
 //! - [`classifier`]: a small CNN trained on the training split, whose
 //!   penultimate features feed the metrics;
+//! - [`marginal`]: per-coordinate quantile maps fitted after the last
+//!   network (`--marginals`), the exact transport of each pixel's values
+//!   onto the data's;
 //! - [`metrics`]: clipped samples, background level, Fréchet distance and
 //!   k-NN precision/recall of feature sets.
 //!
@@ -58,6 +61,7 @@ pub mod error;
 pub mod eval;
 pub mod images;
 pub mod local;
+pub mod marginal;
 pub mod metrics;
 pub mod net;
 pub mod rng;

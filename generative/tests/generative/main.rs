@@ -8,6 +8,7 @@ mod chain;
 mod classifier;
 mod conv_net;
 mod data_format;
+mod marginal;
 mod metrics;
 mod net;
 mod pipeline;
