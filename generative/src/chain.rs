@@ -6,7 +6,8 @@
 //! through the networks of each stage in order (`x <- x + net(x)`), and
 //! upsampled (nearest neighbour) between stages; a chain trained with
 //! [`TrainConfig::bounded`] clips every network's output to the noise
-//! range.
+//! range. A chain trained with [`TrainConfig::marginals`] also holds a
+//! [`MarginalMap`] (`marginals.npy`), applied after the last network.
 
 use std::path::{Path, PathBuf};
 
@@ -15,6 +16,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{GenError, Result};
 use crate::images::{upsample, ImageShape};
+use crate::marginal::MarginalMap;
 use crate::net::{FitReport, Net, NetShape, Normalization};
 use crate::train::TrainConfig;
 
@@ -23,6 +25,10 @@ pub const MANIFEST_VERSION: u32 = 1;
 
 /// File name of the manifest in a model folder.
 pub const MANIFEST_FILE: &str = "manifest.json";
+
+/// File name of the marginal map in a model folder (when the chain has
+/// one, [`MarginalRecord::file`]).
+pub const MARGINALS_FILE: &str = "marginals.npy";
 
 /// The uniform noise the chain starts from.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -80,6 +86,19 @@ pub struct Stage {
     pub nets: Vec<NetRecord>,
 }
 
+/// The per-coordinate quantile map applied after the last network, as the
+/// manifest records it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MarginalRecord {
+    /// The knots file ([`MarginalMap::save`]), relative to the model folder.
+    pub file: String,
+    /// Knots per coordinate.
+    pub knots: usize,
+    /// Chain outputs the map was fitted on (the training particles after
+    /// the last network).
+    pub samples: usize,
+}
+
 /// How the chain was trained (for the record; sampling does not read it).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TrainingRecord {
@@ -107,6 +126,10 @@ pub struct Manifest {
     pub bounded: bool,
     /// The stages, coarsest first.
     pub stages: Vec<Stage>,
+    /// The quantile map after the last network, if the chain was trained
+    /// with [`TrainConfig::marginals`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub marginals: Option<MarginalRecord>,
     /// How it was trained.
     pub training: TrainingRecord,
 }
@@ -215,13 +238,15 @@ impl Manifest {
 pub struct Chain {
     manifest: Manifest,
     nets: Vec<Vec<Net>>,
+    marginals: Option<MarginalMap>,
 }
 
 impl Chain {
-    /// Load the manifest and every network of a model folder.
+    /// Load the manifest, every network and the marginal map (if any) of a
+    /// model folder.
     ///
     /// # Errors
-    /// As [`Manifest::read`] and [`Net::load`].
+    /// As [`Manifest::read`], [`Net::load`] and [`MarginalMap::load`].
     ///
     /// # Examples
     /// ```no_run
@@ -243,12 +268,35 @@ impl Chain {
                     .collect::<Result<Vec<_>>>()
             })
             .collect::<Result<Vec<_>>>()?;
-        Ok(Chain { manifest, nets })
+        let marginals = manifest
+            .marginals
+            .as_ref()
+            .map(|r| MarginalMap::load(&dir.join(&r.file), manifest.output_dim(), r.knots))
+            .transpose()?;
+        Ok(Chain {
+            manifest,
+            nets,
+            marginals,
+        })
     }
 
-    /// A chain from a manifest and its networks (as training builds it).
-    pub(crate) fn from_parts(manifest: Manifest, nets: Vec<Vec<Net>>) -> Chain {
-        Chain { manifest, nets }
+    /// A chain from a manifest, its networks and its marginal map (as
+    /// training builds it).
+    pub(crate) fn from_parts(
+        manifest: Manifest,
+        nets: Vec<Vec<Net>>,
+        marginals: Option<MarginalMap>,
+    ) -> Chain {
+        Chain {
+            manifest,
+            nets,
+            marginals,
+        }
+    }
+
+    /// The quantile map applied after the last network, if any.
+    pub fn marginals(&self) -> Option<&MarginalMap> {
+        self.marginals.as_ref()
     }
 
     /// The manifest.
@@ -270,7 +318,8 @@ impl Chain {
         )
     }
 
-    /// Push `count` first-stage samples through the whole chain.
+    /// Push `count` first-stage samples through the whole chain (and its
+    /// marginal map, if it has one).
     ///
     /// # Errors
     /// [`GenError::Data`] for a buffer that is not `count` first-stage
@@ -283,7 +332,9 @@ impl Chain {
     /// Push `count` first-stage samples through the chain like
     /// [`Chain::push`], calling `observe(k, x)` with the samples before the
     /// first network (`k = 0`) and after each network `k = 1, 2, ...`
-    /// (after upsampling, at stage changes).
+    /// (after upsampling, at stage changes). The returned samples have
+    /// been through the marginal map, if the chain has one; the observed
+    /// ones have not.
     ///
     /// # Errors
     /// As [`Chain::push`].
@@ -319,6 +370,9 @@ impl Chain {
                 observe(k, &x);
             }
         }
+        if let Some(map) = &self.marginals {
+            map.apply(&mut x)?;
+        }
         Ok(x)
     }
 
@@ -334,7 +388,9 @@ impl Chain {
 
     /// The chain of the first `networks` networks (in sampling order, over
     /// all stages): the model as it was when training had fitted them,
-    /// at the resolution of the stage the last of them belongs to.
+    /// at the resolution of the stage the last of them belongs to. The
+    /// marginal map, fitted to the whole chain's output, is kept only when
+    /// `networks` is all of them.
     ///
     /// # Errors
     /// [`GenError::InvalidOption`] unless `1 <= networks <=`
@@ -363,15 +419,24 @@ impl Chain {
             nets.push(stage_nets[..take].to_vec());
             left -= take;
         }
-        Ok(Chain { manifest, nets })
+        let marginals = self.marginals.clone().filter(|_| networks == total);
+        if marginals.is_none() {
+            manifest.marginals = None;
+        }
+        Ok(Chain {
+            manifest,
+            nets,
+            marginals,
+        })
     }
 
-    /// Paths of the weight files.
+    /// Paths of the weight files (and of the marginal map's, last).
     pub fn files(&self, dir: &Path) -> Vec<PathBuf> {
         self.manifest
             .stages
             .iter()
             .flat_map(|s| s.nets.iter().map(|r| dir.join(&r.file)))
+            .chain(self.manifest.marginals.iter().map(|r| dir.join(&r.file)))
             .collect()
     }
 }

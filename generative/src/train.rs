@@ -26,12 +26,13 @@ use sliced_mmd::{Flow, Momentum, Reseed, Stop};
 use sliced_mmd::{MmdEstimator, Points, SlicedSort};
 
 use crate::chain::{
-    noise, Chain, Manifest, NetRecord, Noise, Stage, TrainingRecord, MANIFEST_FILE,
-    MANIFEST_VERSION,
+    noise, Chain, Manifest, MarginalRecord, NetRecord, Noise, Stage, TrainingRecord, MANIFEST_FILE,
+    MANIFEST_VERSION, MARGINALS_FILE,
 };
 use crate::error::{GenError, Result};
 use crate::images::{downsample, upsample, ImageShape};
 use crate::local::PatchSliced;
+use crate::marginal::MarginalMap;
 use crate::metrics::{background_level, background_mask};
 use crate::net::{fit_from, ConvShape, FitOptions, FitReport, Net, NetShape};
 
@@ -99,6 +100,12 @@ pub struct TrainConfig {
     /// worse.
     #[serde(default)]
     pub bounded: bool,
+    /// Knots per coordinate of a [`MarginalMap`] fitted after the last
+    /// network, from the training particles' values to the training
+    /// data's, and applied by [`Chain::push`] after the last network; `0`:
+    /// no map.
+    #[serde(default)]
+    pub marginals: usize,
     /// How each network is fitted (its seed is replaced per block).
     pub fit: FitOptions,
     /// Downsampling factors of the stages, coarsest first, ending with 1;
@@ -134,6 +141,7 @@ impl Default for TrainConfig {
             conv_stride: ConvShape::DEFAULT_STRIDE,
             warm_start: false,
             bounded: false,
+            marginals: 0,
             fit: FitOptions::default(),
             pyramid: vec![1],
             noise: None,
@@ -250,6 +258,13 @@ impl TrainConfig {
                     "finite with low < high",
                 ));
             }
+        }
+        if self.marginals == 1 {
+            return Err(GenError::invalid(
+                "marginals",
+                1,
+                "0 (no marginal map) or at least 2 knots",
+            ));
         }
         if self.pyramid.is_empty() || self.pyramid.last() != Some(&1) {
             return Err(GenError::invalid(
@@ -474,6 +489,7 @@ pub fn train(
         noise: noise_range,
         bounded: config.bounded,
         stages: Vec::new(),
+        marginals: None,
         training: TrainingRecord {
             data: data.name.to_string(),
             samples: data.n,
@@ -613,7 +629,25 @@ pub fn train(
             mmd_start = mmd_net;
         }
     }
-    Ok(Chain::from_parts(manifest, nets))
+    // the quantile map from the particles after the last network to the
+    // training data (at full resolution: the last stage's)
+    let marginals = if config.marginals > 0 {
+        let d = manifest.output_dim();
+        let map = MarginalMap::fit(&x, data.values, d, config.marginals)?;
+        let record = MarginalRecord {
+            file: MARGINALS_FILE.to_string(),
+            knots: config.marginals,
+            samples: n,
+        };
+        map.save(&out.join(&record.file))?;
+        manifest.marginals = Some(record);
+        manifest.training.seconds = start.elapsed().as_secs_f64();
+        manifest.write(out)?;
+        Some(map)
+    } else {
+        None
+    };
+    Ok(Chain::from_parts(manifest, nets, marginals))
 }
 
 #[cfg(test)]

@@ -135,6 +135,11 @@ struct TrainArgs {
     /// images), in training and in sampling.
     #[arg(long)]
     bounded: bool,
+    /// Fit a quantile map per pixel after the last network, with this many
+    /// knots, from the particles' values to the training data's (the exact
+    /// transport of each pixel's distribution); applied in sampling. 0: none.
+    #[arg(long, default_value_t = 0, value_name = "KNOTS")]
+    marginals: usize,
     /// Epochs per network fit.
     #[arg(long, default_value_t = 20)]
     epochs: usize,
@@ -272,6 +277,7 @@ fn run_train(a: TrainArgs) -> Result<(), GenError> {
         conv_stride: a.conv_stride,
         warm_start: a.warm_start,
         bounded: a.bounded,
+        marginals: a.marginals,
         fit: FitOptions {
             epochs: a.epochs,
             batch: a.batch,
@@ -343,8 +349,14 @@ fn run_train(a: TrainArgs) -> Result<(), GenError> {
         pb.finish_and_clear();
     }
     let seconds = chain.manifest().training.seconds;
+    let map = chain
+        .manifest()
+        .marginals
+        .as_ref()
+        .map(|r| format!(" and a marginal map of {} knots", r.knots))
+        .unwrap_or_default();
     eprintln!(
-        "trained {} networks in {seconds:.0} s; model in {}",
+        "trained {} networks{map} in {seconds:.0} s; model in {}",
         chain.manifest().networks(),
         a.out.display()
     );

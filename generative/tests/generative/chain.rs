@@ -574,3 +574,67 @@ fn a_truncated_chain_samples_what_the_chain_had_after_its_first_networks() {
         assert!(err.to_string().contains("networks"), "{err}");
     }
 }
+
+/// `marginals`: a quantile map fitted after the last network, recorded in
+/// the manifest, saved next to the networks and applied in sampling only
+/// by the whole chain.
+#[test]
+fn a_chain_with_marginals_maps_its_output_into_the_data_marginals() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = rings(300, 8);
+    let cfg = TrainConfig {
+        particles: 300,
+        blocks: 2,
+        first_steps: 5,
+        hidden: 16,
+        fit: fit_options(2, 64),
+        marginals: 16,
+        ..toy_config()
+    };
+    let chain = train_rings(&data, &cfg, dir.path());
+    let record = chain.manifest().marginals.clone().unwrap();
+    assert_eq!((record.knots, record.samples), (16, 300));
+    assert!(dir.path().join(&record.file).exists());
+    let map = chain.marginals().unwrap();
+    // the target knots are the data's quantiles: its extremes at the ends
+    for j in 0..2 {
+        let column: Vec<f32> = data.iter().skip(j).step_by(2).copied().collect();
+        let (lo, hi) = column
+            .iter()
+            .fold((f32::INFINITY, f32::NEG_INFINITY), |(a, b), &v| {
+                (a.min(v), b.max(v))
+            });
+        let (_, t) = map.coordinate(j);
+        assert_eq!((t[0], t[15]), (lo, hi));
+    }
+    let count = 400;
+    let samples = chain.sample(count, 5).unwrap();
+    for (i, v) in samples.iter().enumerate() {
+        let (_, t) = map.coordinate(i % 2);
+        assert!(*v >= t[0] && *v <= t[15], "sample value {i}: {v}");
+    }
+    // reloaded: the same samples; the map is the last step of sampling
+    let reloaded = Chain::load(dir.path()).unwrap();
+    assert_eq!(reloaded.sample(count, 5).unwrap(), samples);
+    assert_eq!(reloaded.marginals(), Some(map));
+    let mut raw = chain.truncated(1).unwrap();
+    assert!(raw.marginals().is_none() && raw.manifest().marginals.is_none());
+    raw = chain.truncated(2).unwrap();
+    assert_eq!(raw.sample(count, 5).unwrap(), samples);
+    let mut manifest = Manifest::read(dir.path()).unwrap();
+    manifest.marginals = None;
+    manifest.write(dir.path()).unwrap();
+    let unmapped = Chain::load(dir.path()).unwrap().sample(count, 5).unwrap();
+    assert_ne!(unmapped, samples);
+    let mut mapped = unmapped;
+    map.apply(&mut mapped).unwrap();
+    assert_eq!(mapped, samples);
+
+    // one knot is no map
+    let bad = TrainConfig {
+        marginals: 1,
+        ..cfg
+    };
+    let err = bad.validate(2, None).unwrap_err();
+    assert!(err.to_string().contains("marginals"), "{err}");
+}

@@ -213,10 +213,14 @@ fn end_to_end(data: &Path, extra: &[&str], dim: usize, side: u32) {
         let v = report["held_out"][key].as_f64().unwrap();
         assert!(v.is_finite() && v > 0.0, "{key} = {v}");
     }
+    // with a marginal map the samples need no clamping: every value is
+    // one of the map's target knots or between two, inside the data's range
+    let mapped = extra.contains(&"--marginals");
     assert_eq!(
-        read_npy(&model.path().join("samples.npy"), false),
+        read_npy(&model.path().join("samples.npy"), mapped),
         (20, dim)
     );
+    assert_eq!(model.path().join("marginals.npy").is_file(), mapped);
     for png in ["samples.png", "nearest.png", "blocks.png", "background.png"] {
         assert!(model.path().join(png).is_file(), "{png}");
     }
@@ -292,7 +296,16 @@ fn fashion_mnist_idx_folder_end_to_end() {
 fn cifar10_folder_with_pyramid_and_patches_end_to_end() {
     let dir = tempfile::tempdir().unwrap();
     write_cifar(dir.path(), 80);
-    let extra = ["--pyramid", "2,1", "--local-slices", "10", "--patch", "4"];
+    let extra = [
+        "--pyramid",
+        "2,1",
+        "--local-slices",
+        "10",
+        "--patch",
+        "4",
+        "--marginals",
+        "8",
+    ];
     end_to_end(dir.path(), &extra, 3072, 32);
     // the manifest has a 16x16 stage, then the 32x32 one upsampled by 2
     let model = tempfile::tempdir().unwrap();
