@@ -17,17 +17,15 @@
 //! `--bounded`. The figures need labelled images (the MNIST CSV, IDX files
 //! with their labels).
 
-use rand::seq::SliceRandom;
 use smmd_generative::classifier::{quality, ClassifierOptions};
 use smmd_generative::eval::energy_distance;
 use smmd_generative::images::{clamp_unit, read_data};
-use smmd_generative::rng::substream;
 use smmd_generative::Chain;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     if args.len() < 2 {
-        return Err("usage: chain_depth MODEL DATA [HOLDOUT] [SEED] [EVERY] [clip]".into());
+        return Err("usage: chain_depth MODEL DATA [HOLDOUT] [seed] [EVERY] [clip]".into());
     }
     let number = |i: usize, default: usize| -> Result<usize, Box<dyn std::error::Error>> {
         Ok(args
@@ -47,23 +45,17 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let chain = Chain::load(args[0].as_ref())?;
     let data = read_data(args[1].as_ref(), None)?;
     let (d, image) = (data.dim, data.image.ok_or("the data are not images")?);
-    let labels = data.labels.as_ref().ok_or("the data have no labels")?;
-    if holdout == 0 || holdout >= data.n {
-        return Err(format!("holdout {holdout}: between 1 and {}", data.n - 1).into());
+    if holdout == 0 {
+        return Err("holdout 0: the figures need held-out images".into());
     }
     // the split of `smmd-gen train`
-    let mut order: Vec<usize> = (0..data.n).collect();
-    order.shuffle(&mut substream(seed, u64::MAX));
-    let (held_idx, train_idx) = order.split_at(holdout);
-    let rows = |idx: &[usize]| -> Vec<f32> {
-        idx.iter()
-            .flat_map(|&i| data.values[i * d..(i + 1) * d].iter().copied())
-            .collect()
+    let split = data.split(holdout, seed, None)?;
+    let (train, held) = (&split.train, &split.heldout);
+    let (train_labels, held_labels) = match (&split.train_labels, &split.heldout_labels) {
+        (Some(t), Some(h)) => (t, h),
+        _ => return Err("the data have no labels".into()),
     };
-    let (train, held) = (rows(train_idx), rows(held_idx));
-    let train_labels: Vec<u8> = train_idx.iter().map(|&i| labels[i]).collect();
-    let held_labels: Vec<u8> = held_idx.iter().map(|&i| labels[i]).collect();
-    let count = holdout.min(1000).min(train_idx.len());
+    let count = holdout.min(1000).min(split.train_index.len());
     let floor = energy_distance(&train[..count * d], &held[..count * d], d)?;
     println!(
         "networks,energy_ratio,frechet_ratio,precision,recall,background_ratio,smallest_class"
@@ -86,10 +78,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let energy = energy_distance(&generated, &held[..count * d], d)?;
         let q = quality(
             &generated,
-            &train,
-            &train_labels,
-            &held,
-            &held_labels,
+            train,
+            train_labels,
+            held,
+            held_labels,
             image,
             count,
             &ClassifierOptions {

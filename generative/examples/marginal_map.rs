@@ -20,12 +20,10 @@
 //! `smmd-gen train` (default 1000; the split's seed is the training
 //! seed). The figures need labelled images.
 
-use rand::seq::SliceRandom;
 use smmd_generative::classifier::{quality, ClassifierOptions};
 use smmd_generative::eval::energy_distance;
 use smmd_generative::images::read_data;
 use smmd_generative::marginal::MarginalMap;
-use smmd_generative::rng::substream;
 use smmd_generative::Chain;
 
 type Error = Box<dyn std::error::Error>;
@@ -66,26 +64,20 @@ fn main() -> Result<(), Error> {
         .map(|s| s.parse::<usize>())
         .collect::<Result<Vec<_>, _>>()?;
     let (d, image) = (data.dim, data.image.ok_or("the data are not images")?);
-    let labels = data.labels.as_ref().ok_or("the data have no labels")?;
-    if holdout == 0 || holdout >= data.n {
-        return Err(format!("holdout {holdout}: between 1 and {}", data.n - 1).into());
+    if holdout == 0 {
+        return Err("holdout 0: the figures need held-out images".into());
     }
     if chain.manifest().output_dim() != d {
         return Err("the chain's output is not of the data's dimension".into());
     }
     // the split of `smmd-gen train`
-    let mut order: Vec<usize> = (0..data.n).collect();
-    order.shuffle(&mut substream(split_seed, u64::MAX));
-    let (held_idx, train_idx) = order.split_at(holdout);
-    let rows = |idx: &[usize]| -> Vec<f32> {
-        idx.iter()
-            .flat_map(|&i| data.values[i * d..(i + 1) * d].iter().copied())
-            .collect()
+    let split = data.split(holdout, split_seed, None)?;
+    let (train, held) = (&split.train, &split.heldout);
+    let (train_labels, held_labels) = match (&split.train_labels, &split.heldout_labels) {
+        (Some(t), Some(h)) => (t, h),
+        _ => return Err("the data have no labels".into()),
     };
-    let (train, held) = (rows(train_idx), rows(held_idx));
-    let train_labels: Vec<u8> = train_idx.iter().map(|&i| labels[i]).collect();
-    let held_labels: Vec<u8> = held_idx.iter().map(|&i| labels[i]).collect();
-    let count = holdout.min(1000).min(train_idx.len());
+    let count = holdout.min(1000).min(split.train_index.len());
     let floor = energy_distance(&train[..count * d], &held[..count * d], d)?;
     let fit = chain.sample(fit_rows, fit_seed)?;
     // the noise of `smmd-gen train`'s figures
@@ -94,15 +86,15 @@ fn main() -> Result<(), Error> {
     for k in std::iter::once(0).chain(knots) {
         let mut g = generated.clone();
         if k > 0 {
-            MarginalMap::fit(&fit, &train, d, k)?.apply(&mut g)?;
+            MarginalMap::fit(&fit, train, d, k)?.apply(&mut g)?;
         }
         let energy = energy_distance(&g, &held[..count * d], d)?;
         let q = quality(
             &g,
-            &train,
-            &train_labels,
-            &held,
-            &held_labels,
+            train,
+            train_labels,
+            held,
+            held_labels,
             image,
             count,
             &ClassifierOptions {

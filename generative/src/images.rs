@@ -164,6 +164,71 @@ impl From<ImageSet> for Dataset {
     }
 }
 
+/// The rows of a [`Dataset`] split by [`Dataset::split`]: a training part
+/// and a held-out part, each with its rows' indices in the dataset and,
+/// when the data have labels, their labels.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Split {
+    /// Indices of the training rows, in the shuffled order.
+    pub train_index: Vec<usize>,
+    /// Indices of the held-out rows, in the shuffled order.
+    pub heldout_index: Vec<usize>,
+    /// The training rows (row-major).
+    pub train: Vec<f32>,
+    /// The held-out rows (row-major).
+    pub heldout: Vec<f32>,
+    /// The training rows' labels.
+    pub train_labels: Option<Vec<u8>>,
+    /// The held-out rows' labels.
+    pub heldout_labels: Option<Vec<u8>>,
+}
+
+impl Dataset {
+    /// Split the rows as `smmd-gen train --holdout` does: a shuffle of the
+    /// row indices seeded with `seed`, whose first `holdout` rows are held
+    /// out and the rest (the first `train_size` of them, when given and
+    /// smaller) train. The same seed gives the same split.
+    ///
+    /// # Errors
+    /// [`GenError::InvalidOption`] unless `holdout` is fewer than the
+    /// rows.
+    pub fn split(&self, holdout: usize, seed: u64, train_size: Option<usize>) -> Result<Split> {
+        use rand::seq::SliceRandom;
+        if holdout >= self.n {
+            return Err(GenError::invalid(
+                "holdout",
+                holdout,
+                "fewer than the number of samples",
+            ));
+        }
+        let mut order: Vec<usize> = (0..self.n).collect();
+        order.shuffle(&mut substream(seed, u64::MAX));
+        let mut train_index = order.split_off(holdout);
+        if let Some(t) = train_size.filter(|&t| t > 0) {
+            train_index.truncate(t);
+        }
+        let d = self.dim;
+        let rows = |idx: &[usize]| -> Vec<f32> {
+            idx.iter()
+                .flat_map(|&i| self.values[i * d..(i + 1) * d].iter().copied())
+                .collect()
+        };
+        let labels = |idx: &[usize]| -> Option<Vec<u8>> {
+            self.labels
+                .as_ref()
+                .map(|l| idx.iter().map(|&i| l[i]).collect())
+        };
+        Ok(Split {
+            train: rows(&train_index),
+            heldout: rows(&order),
+            train_labels: labels(&train_index),
+            heldout_labels: labels(&order),
+            train_index,
+            heldout_index: order,
+        })
+    }
+}
+
 /// Read the data of `smmd-gen train --data`: a folder as
 /// [`load_dataset`] does, or a file in `format`, found by
 /// [`DataFormat::detect`] when `None`.

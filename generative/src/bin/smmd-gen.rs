@@ -13,7 +13,6 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use rand::seq::SliceRandom;
 use sliced_mmd::io::write_npy;
 use sliced_mmd::plot::{image_grid, line_plot, ImageRow, Series};
 use smmd_generative::chain::noise;
@@ -21,7 +20,6 @@ use smmd_generative::classifier::{ClassifierOptions, Quality};
 use smmd_generative::eval::{evaluate, nearest, HeldOut};
 use smmd_generative::images::{clamp_unit, read_data, DataFormat};
 use smmd_generative::net::{ConvShape, FitOptions};
-use smmd_generative::rng::substream;
 use smmd_generative::{train, BlockReport, Chain, GenError, Manifest, TrainConfig, TrainData};
 
 #[derive(Parser)]
@@ -208,12 +206,6 @@ fn main() -> ExitCode {
     }
 }
 
-fn rows(values: &[f32], idx: &[usize], d: usize) -> Vec<f32> {
-    idx.iter()
-        .flat_map(|&i| values[i * d..(i + 1) * d].iter().copied())
-        .collect()
-}
-
 fn progress(total: usize, quiet: bool) -> Option<ProgressBar> {
     if quiet || !std::io::stderr().is_terminal() {
         return None;
@@ -230,13 +222,6 @@ fn progress(total: usize, quiet: bool) -> Option<ProgressBar> {
 fn run_train(a: TrainArgs) -> Result<(), GenError> {
     let data = read_data(&a.data, a.format)?;
     let d = data.dim;
-    if a.holdout >= data.n {
-        return Err(GenError::InvalidOption {
-            name: "holdout",
-            value: a.holdout.to_string(),
-            expected: "fewer than the number of samples",
-        });
-    }
     if a.holdout > 0 && a.eval_count == 0 {
         // checked now, not after the training
         return Err(GenError::InvalidOption {
@@ -245,15 +230,9 @@ fn run_train(a: TrainArgs) -> Result<(), GenError> {
             expected: "at least 1 when images are held out",
         });
     }
-    let mut order: Vec<usize> = (0..data.n).collect();
-    order.shuffle(&mut substream(a.seed, u64::MAX));
-    let (held_idx, train_idx) = order.split_at(a.holdout);
-    let mut train_idx = train_idx.to_vec();
-    if a.train_size > 0 && a.train_size < train_idx.len() {
-        train_idx.truncate(a.train_size);
-    }
-    let train_values = rows(&data.values, &train_idx, d);
-    let held_values = rows(&data.values, held_idx, d);
+    let split = data.split(a.holdout, a.seed, Some(a.train_size))?;
+    let (train_values, held_values) = (&split.train, &split.heldout);
+    let train_n = split.train_index.len();
     let config = TrainConfig {
         particles: a.particles,
         slices: a.slices,
@@ -291,7 +270,7 @@ fn run_train(a: TrainArgs) -> Result<(), GenError> {
     let name = format!(
         "{} ({} training samples{})",
         a.data.display(),
-        train_idx.len(),
+        train_n,
         if a.holdout > 0 {
             format!(", {} held out with split seed {}", a.holdout, a.seed)
         } else {
@@ -301,10 +280,7 @@ fn run_train(a: TrainArgs) -> Result<(), GenError> {
     config.validate(d, data.image)?;
     eprintln!(
         "training on {} samples of dimension {d}: {} particles, {} networks per stage, stages {:?}",
-        train_idx.len(),
-        a.particles,
-        a.blocks,
-        a.pyramid
+        train_n, a.particles, a.blocks, a.pyramid
     );
     let pb = progress(a.blocks * a.pyramid.len(), a.quiet);
     let mut blocks: Vec<BlockReport> = Vec::new();
@@ -338,8 +314,8 @@ fn run_train(a: TrainArgs) -> Result<(), GenError> {
         blocks.push(r.clone());
     };
     let values = TrainData {
-        values: &train_values,
-        n: train_idx.len(),
+        values: train_values,
+        n: train_n,
         dim: d,
         image: data.image,
         name: &name,
@@ -362,16 +338,9 @@ fn run_train(a: TrainArgs) -> Result<(), GenError> {
     );
     write_block_figures(&a.out, &blocks)?;
     if a.holdout > 0 {
-        let count = a.eval_count.min(a.holdout).min(train_idx.len());
-        let (report, generated) = held_out_report(
-            &chain,
-            &train_values,
-            &held_values,
-            d,
-            count,
-            a.seed,
-            &a.out,
-        )?;
+        let count = a.eval_count.min(a.holdout).min(train_n);
+        let (report, generated) =
+            held_out_report(&chain, train_values, held_values, d, count, a.seed, &a.out)?;
         // the same chain on the noise it was trained on (its first rows):
         // the gap to `generated` is what the networks fail to generalise
         let trained = chain.push(chain.noise(count, a.seed)?, count)?;
@@ -379,16 +348,15 @@ fn run_train(a: TrainArgs) -> Result<(), GenError> {
             smmd_generative::eval::energy_distance(&trained, &held_values[..count * d], d)?;
         // the figures that see the grain: a classifier trained on the
         // training split, background level (labelled images only)
-        let quality = match (&data.labels, m_image(&chain)) {
-            (Some(labels), Some(shape)) if shape.dim() == d => {
-                let train_labels: Vec<u8> = train_idx.iter().map(|&i| labels[i]).collect();
-                let held_labels: Vec<u8> = held_idx.iter().map(|&i| labels[i]).collect();
+        let labels = (&split.train_labels, &split.heldout_labels);
+        let quality = match (labels, m_image(&chain)) {
+            ((Some(train_labels), Some(held_labels)), Some(shape)) if shape.dim() == d => {
                 let q = smmd_generative::classifier::quality(
                     &generated,
-                    &train_values,
-                    &train_labels,
-                    &held_values,
-                    &held_labels,
+                    train_values,
+                    train_labels,
+                    held_values,
+                    held_labels,
                     shape,
                     count,
                     &ClassifierOptions {
@@ -410,7 +378,7 @@ fn run_train(a: TrainArgs) -> Result<(), GenError> {
             "nearest_ratio": report.nearest_ratio(),
             "train_seconds": seconds,
             "networks": chain.manifest().networks(),
-            "training_samples": train_idx.len(),
+            "training_samples": train_n,
             "heldout_samples": a.holdout,
         });
         let path = a.out.join("report.json");

@@ -127,3 +127,54 @@ fn format_names_are_the_command_line_values() {
         assert_eq!(value.get_name(), f.name());
     }
 }
+
+/// `Dataset::split`, the split of `smmd-gen train --holdout` that the
+/// examples repeat: the held-out and training rows are disjoint and cover
+/// the data, each row and label is the dataset's at its index, the same
+/// seed gives the same split and another seed another.
+#[test]
+fn the_split_is_a_seeded_partition_of_the_rows_and_their_labels() {
+    use smmd_generative::images::Dataset;
+    let (n, d) = (50, 3);
+    let data = Dataset {
+        values: (0..n * d).map(|v| v as f32).collect(),
+        n,
+        dim: d,
+        image: None,
+        labels: Some((0..n).map(|i| (i * 7 % 10) as u8).collect()),
+    };
+    let split = data.split(12, 5, None).unwrap();
+    assert_eq!(
+        (split.heldout_index.len(), split.train_index.len()),
+        (12, 38)
+    );
+    let mut all: Vec<usize> = split
+        .heldout_index
+        .iter()
+        .chain(&split.train_index)
+        .copied()
+        .collect();
+    all.sort_unstable();
+    assert_eq!(all, (0..n).collect::<Vec<_>>());
+    for (index, rows, labels) in [
+        (&split.train_index, &split.train, &split.train_labels),
+        (&split.heldout_index, &split.heldout, &split.heldout_labels),
+    ] {
+        let labels = labels.as_ref().unwrap();
+        for (k, &i) in index.iter().enumerate() {
+            assert_eq!(rows[k * d..(k + 1) * d], data.values[i * d..(i + 1) * d]);
+            assert_eq!(labels[k], data.labels.as_ref().unwrap()[i]);
+        }
+    }
+    assert_eq!(data.split(12, 5, None).unwrap(), split);
+    assert_ne!(
+        data.split(12, 6, None).unwrap().heldout_index,
+        split.heldout_index
+    );
+    // a training size keeps the first training rows of the same shuffle
+    let small = data.split(12, 5, Some(10)).unwrap();
+    assert_eq!(small.heldout_index, split.heldout_index);
+    assert_eq!(small.train_index, split.train_index[..10]);
+    let err = data.split(n, 5, None).unwrap_err();
+    assert!(err.to_string().contains("holdout"), "{err}");
+}
