@@ -357,10 +357,121 @@ impl Quality {
     }
 }
 
+/// `v` holds at least `count` rows of `d` values.
+fn need(name: &str, v: &[f32], count: usize, d: usize) -> Result<()> {
+    if v.len() < count * d {
+        return Err(GenError::Data(format!(
+            "{name}: {} rows, the figures need {count}",
+            v.len() / d.max(1)
+        )));
+    }
+    Ok(())
+}
+
+/// What [`quality`] compares generated samples with, computed once: the
+/// classifier trained on the training split, the features of the first
+/// `count` held-out images, the floor's figures (the first `count`
+/// training images against them) and the background pixels. Compare many
+/// generated sets (a chain at every depth, with and without a map) with
+/// [`QualityReference::quality`] without training the classifier again.
+#[derive(Debug)]
+pub struct QualityReference {
+    classifier: Classifier,
+    classes: usize,
+    count: usize,
+    accuracy: f64,
+    heldout_features: Vec<f32>,
+    frechet_floor: f64,
+    precision_recall_floor: crate::metrics::PrecisionRecall,
+    mask: Vec<bool>,
+    background_heldout: f64,
+}
+
+impl QualityReference {
+    /// Train the classifier on `train` (with `train_labels`) and prepare
+    /// the comparison with the first `count` held-out rows; the accuracy
+    /// is measured on all of `heldout`, the background pixels on all
+    /// training images.
+    ///
+    /// # Errors
+    /// As [`Classifier::train`] and the metrics; [`GenError::Data`] if a
+    /// set has fewer than `count` rows.
+    pub fn new(
+        train: &[f32],
+        train_labels: &[u8],
+        heldout: &[f32],
+        heldout_labels: &[u8],
+        shape: ImageShape,
+        count: usize,
+        opts: &ClassifierOptions,
+    ) -> Result<QualityReference> {
+        use crate::metrics::{
+            background_level, background_mask, frechet_distance, precision_recall,
+        };
+        let d = shape.dim();
+        need("training", train, count, d)?;
+        need("held-out", heldout, count, d)?;
+        let classes = train_labels
+            .iter()
+            .map(|&l| usize::from(l) + 1)
+            .max()
+            .unwrap_or(1);
+        let classifier = Classifier::train(train, train_labels, shape, classes, opts)?;
+        let (t, h) = (&train[..count * d], &heldout[..count * d]);
+        let (ft, fh) = (classifier.features(t)?, classifier.features(h)?);
+        let mask = background_mask(train, d, 0.99)?;
+        Ok(QualityReference {
+            accuracy: classifier.accuracy(heldout, heldout_labels)?,
+            frechet_floor: frechet_distance(&ft, &fh, FEATURES)?,
+            precision_recall_floor: precision_recall(&fh, &ft, FEATURES, 3)?,
+            background_heldout: background_level(h, &mask)?,
+            classifier,
+            classes,
+            count,
+            heldout_features: fh,
+            mask,
+        })
+    }
+
+    /// Rows of each set compared.
+    pub fn count(&self) -> usize {
+        self.count
+    }
+
+    /// The figures of the first `count` rows of `generated`.
+    ///
+    /// # Errors
+    /// As the metrics; [`GenError::Data`] if `generated` has fewer than
+    /// `count` rows.
+    pub fn quality(&self, generated: &[f32]) -> Result<Quality> {
+        use crate::metrics::{
+            background_level, class_histogram, frechet_distance, precision_recall,
+        };
+        let d = self.classifier.shape().dim();
+        need("generated", generated, self.count, d)?;
+        let g = &generated[..self.count * d];
+        let fg = self.classifier.features(g)?;
+        let fh = &self.heldout_features;
+        Ok(Quality {
+            count: self.count,
+            classifier_accuracy: self.accuracy,
+            frechet: frechet_distance(&fg, fh, FEATURES)?,
+            frechet_floor: self.frechet_floor,
+            precision_recall: precision_recall(fh, &fg, FEATURES, 3)?,
+            precision_recall_floor: self.precision_recall_floor,
+            class_histogram: class_histogram(&self.classifier.predict(g)?, self.classes),
+            background_pixels: self.mask.iter().filter(|&&m| m).count(),
+            background_generated: background_level(g, &self.mask)?,
+            background_heldout: self.background_heldout,
+        })
+    }
+}
+
 /// Train a classifier on `train` (with `train_labels`) and compare the
 /// first `count` rows of `generated` and of `train` with the first `count`
 /// held-out rows in its features; the accuracy is measured on all of
-/// `heldout`, the background on all training images.
+/// `heldout`, the background on all training images. For many generated
+/// sets against the same data, [`QualityReference`] trains once.
 ///
 /// # Errors
 /// As [`Classifier::train`] and the metrics; [`GenError::Data`] if a set
@@ -376,45 +487,16 @@ pub fn quality(
     count: usize,
     opts: &ClassifierOptions,
 ) -> Result<Quality> {
-    use crate::metrics::{
-        background_level, background_mask, class_histogram, frechet_distance, precision_recall,
-    };
-    let d = shape.dim();
-    for (name, v) in [
-        ("generated", generated),
-        ("training", train),
-        ("held-out", heldout),
-    ] {
-        if v.len() < count * d {
-            return Err(GenError::Data(format!(
-                "{name}: {} rows, the figures need {count}",
-                v.len() / d.max(1)
-            )));
-        }
-    }
-    let classes = train_labels
-        .iter()
-        .map(|&l| usize::from(l) + 1)
-        .max()
-        .unwrap_or(1);
-    let clf = Classifier::train(train, train_labels, shape, classes, opts)?;
-    let (g, t, h) = (
-        &generated[..count * d],
-        &train[..count * d],
-        &heldout[..count * d],
-    );
-    let (fg, ft, fh) = (clf.features(g)?, clf.features(t)?, clf.features(h)?);
-    let mask = background_mask(train, d, 0.99)?;
-    Ok(Quality {
+    // the generated set is checked before the classifier is trained
+    need("generated", generated, count, shape.dim())?;
+    QualityReference::new(
+        train,
+        train_labels,
+        heldout,
+        heldout_labels,
+        shape,
         count,
-        classifier_accuracy: clf.accuracy(heldout, heldout_labels)?,
-        frechet: frechet_distance(&fg, &fh, FEATURES)?,
-        frechet_floor: frechet_distance(&ft, &fh, FEATURES)?,
-        precision_recall: precision_recall(&fh, &fg, FEATURES, 3)?,
-        precision_recall_floor: precision_recall(&fh, &ft, FEATURES, 3)?,
-        class_histogram: class_histogram(&clf.predict(g)?, classes),
-        background_pixels: mask.iter().filter(|&&m| m).count(),
-        background_generated: background_level(g, &mask)?,
-        background_heldout: background_level(h, &mask)?,
-    })
+        opts,
+    )?
+    .quality(generated)
 }

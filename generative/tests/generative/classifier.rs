@@ -1,6 +1,8 @@
 //! The classifier behind the feature metrics, on synthetic images.
 
-use smmd_generative::classifier::{quality, Classifier, ClassifierOptions, FEATURES};
+use smmd_generative::classifier::{
+    quality, Classifier, ClassifierOptions, QualityReference, FEATURES,
+};
 use smmd_generative::images::ImageShape;
 
 /// `n` 8x8 images of 3 classes: a bright bar in the top, middle or bottom
@@ -79,6 +81,7 @@ fn quality_of_the_training_images_is_at_the_floor() {
     // columns 0..7): 5 * 8 + 3 = 43 background pixels
     assert_eq!(q.background_pixels, 43);
     assert_eq!((q.background_generated, q.background_heldout), (0.0, 0.0));
+    let at_floor = q;
     // noise in the background shows
     let noisy: Vec<f32> = train.iter().map(|v| v + 0.05).collect();
     let q = quality(
@@ -93,4 +96,20 @@ fn quality_of_the_training_images_is_at_the_floor() {
     )
     .unwrap();
     assert!((q.background_generated - 0.05).abs() < 1e-6);
+    // one reference, trained once, gives for each set what `quality`
+    // gives with its own (identically seeded) classifier
+    let reference = QualityReference::new(
+        train,
+        &labels[..150],
+        held,
+        &labels[150..],
+        shape,
+        150,
+        &opts,
+    )
+    .unwrap();
+    assert_eq!(reference.quality(&noisy).unwrap(), q);
+    assert_eq!(reference.quality(train).unwrap(), at_floor);
+    let err = reference.quality(&noisy[..64]).unwrap_err();
+    assert!(err.to_string().contains("generated: 1 rows"), "{err}");
 }
