@@ -17,17 +17,18 @@
 //! `--bounded`. The figures need labelled images (the MNIST CSV, IDX files
 //! with their labels).
 
-use smmd_generative::classifier::{quality, ClassifierOptions};
-use smmd_generative::eval::energy_distance;
+mod common;
+
+use common::{Error, HeldOutFigures, HEADER};
 use smmd_generative::images::{clamp_unit, read_data};
 use smmd_generative::Chain;
 
-fn main() -> Result<(), Box<dyn std::error::Error>> {
+fn main() -> Result<(), Error> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     if args.len() < 2 {
-        return Err("usage: chain_depth MODEL DATA [HOLDOUT] [seed] [EVERY] [clip]".into());
+        return Err("usage: chain_depth MODEL DATA [HOLDOUT] [SEED] [EVERY] [clip]".into());
     }
-    let number = |i: usize, default: usize| -> Result<usize, Box<dyn std::error::Error>> {
+    let number = |i: usize, default: usize| -> Result<usize, Error> {
         Ok(args
             .get(i)
             .map(|s| s.parse())
@@ -44,22 +45,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     };
     let chain = Chain::load(args[0].as_ref())?;
     let data = read_data(args[1].as_ref(), None)?;
-    let (d, image) = (data.dim, data.image.ok_or("the data are not images")?);
-    if holdout == 0 {
-        return Err("holdout 0: the figures need held-out images".into());
-    }
-    // the split of `smmd-gen train`
-    let split = data.split(holdout, seed, None)?;
-    let (train, held) = (&split.train, &split.heldout);
-    let (train_labels, held_labels) = match (&split.train_labels, &split.heldout_labels) {
-        (Some(t), Some(h)) => (t, h),
-        _ => return Err("the data have no labels".into()),
-    };
-    let count = holdout.min(1000).min(split.train_index.len());
-    let floor = energy_distance(&train[..count * d], &held[..count * d], d)?;
-    println!(
-        "networks,energy_ratio,frechet_ratio,precision,recall,background_ratio,smallest_class"
-    );
+    let figures = HeldOutFigures::new(&data, holdout, seed)?;
+    println!("networks,{HEADER}");
     let total = chain.manifest().networks();
     let mut depths: Vec<usize> = (every..=total).step_by(every).collect();
     if depths.last() != Some(&total) {
@@ -67,37 +54,15 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     for k in depths {
         let short = chain.truncated(k)?;
-        if short.manifest().output_dim() != d {
+        if short.manifest().output_dim() != data.dim {
             continue; // an earlier stage of a pyramid: another resolution
         }
         // the noise of `smmd-gen train`'s figures
-        let mut generated = short.sample(count, seed.wrapping_add(1))?;
+        let mut generated = short.sample(figures.count(), seed.wrapping_add(1))?;
         if clip {
             clamp_unit(&mut generated);
         }
-        let energy = energy_distance(&generated, &held[..count * d], d)?;
-        let q = quality(
-            &generated,
-            train,
-            train_labels,
-            held,
-            held_labels,
-            image,
-            count,
-            &ClassifierOptions {
-                seed,
-                ..ClassifierOptions::default()
-            },
-        )?;
-        println!(
-            "{k},{:.3},{:.2},{:.3},{:.3},{:.2},{:.3}",
-            energy / floor,
-            q.frechet_ratio(),
-            q.precision_recall.precision,
-            q.precision_recall.recall,
-            q.background_generated / q.background_heldout,
-            q.smallest_class()
-        );
+        println!("{k},{}", figures.row(&generated)?);
     }
     Ok(())
 }

@@ -20,13 +20,12 @@
 //! `smmd-gen train` (default 1000; the split's seed is the training
 //! seed). The figures need labelled images.
 
-use smmd_generative::classifier::{quality, ClassifierOptions};
-use smmd_generative::eval::energy_distance;
+mod common;
+
+use common::{Error, HeldOutFigures, HEADER};
 use smmd_generative::images::read_data;
 use smmd_generative::marginal::MarginalMap;
 use smmd_generative::Chain;
-
-type Error = Box<dyn std::error::Error>;
 
 fn main() -> Result<(), Error> {
     let mut args: Vec<String> = std::env::args().skip(1).collect();
@@ -63,59 +62,19 @@ fn main() -> Result<(), Error> {
         .iter()
         .map(|s| s.parse::<usize>())
         .collect::<Result<Vec<_>, _>>()?;
-    let (d, image) = (data.dim, data.image.ok_or("the data are not images")?);
-    if holdout == 0 {
-        return Err("holdout 0: the figures need held-out images".into());
-    }
-    if chain.manifest().output_dim() != d {
+    if chain.manifest().output_dim() != data.dim {
         return Err("the chain's output is not of the data's dimension".into());
     }
-    // the split of `smmd-gen train`
-    let split = data.split(holdout, split_seed, None)?;
-    let (train, held) = (&split.train, &split.heldout);
-    let (train_labels, held_labels) = match (&split.train_labels, &split.heldout_labels) {
-        (Some(t), Some(h)) => (t, h),
-        _ => return Err("the data have no labels".into()),
-    };
-    let count = holdout.min(1000).min(split.train_index.len());
-    let floor = energy_distance(&train[..count * d], &held[..count * d], d)?;
+    let figures = HeldOutFigures::new(&data, holdout, split_seed)?;
     let fit = chain.sample(fit_rows, fit_seed)?;
     // the noise of `smmd-gen train`'s figures
-    let generated = chain.sample(count, split_seed.wrapping_add(1))?;
-    println!("knots,energy_ratio,frechet_ratio,precision,recall,background_ratio,smallest_class");
-    for k in std::iter::once(0).chain(knots) {
+    let generated = chain.sample(figures.count(), split_seed.wrapping_add(1))?;
+    println!("knots,{HEADER}");
+    println!("none,{}", figures.row(&generated)?);
+    for k in knots {
         let mut g = generated.clone();
-        if k > 0 {
-            MarginalMap::fit(&fit, train, d, k)?.apply(&mut g)?;
-        }
-        let energy = energy_distance(&g, &held[..count * d], d)?;
-        let q = quality(
-            &g,
-            train,
-            train_labels,
-            held,
-            held_labels,
-            image,
-            count,
-            &ClassifierOptions {
-                seed: split_seed,
-                ..ClassifierOptions::default()
-            },
-        )?;
-        println!(
-            "{},{:.3},{:.2},{:.3},{:.3},{:.2},{:.3}",
-            if k == 0 {
-                "none".to_string()
-            } else {
-                k.to_string()
-            },
-            energy / floor,
-            q.frechet_ratio(),
-            q.precision_recall.precision,
-            q.precision_recall.recall,
-            q.background_generated / q.background_heldout,
-            q.smallest_class()
-        );
+        MarginalMap::fit(&fit, figures.train(), data.dim, k)?.apply(&mut g)?;
+        println!("{k},{}", figures.row(&g)?);
     }
     Ok(())
 }
