@@ -419,10 +419,12 @@ impl Chain {
             nets.push(stage_nets[..take].to_vec());
             left -= take;
         }
-        let marginals = self.marginals.clone().filter(|_| networks == total);
-        if marginals.is_none() {
+        let marginals = if networks == total {
+            self.marginals.clone()
+        } else {
             manifest.marginals = None;
-        }
+            None
+        };
         Ok(Chain {
             manifest,
             nets,

@@ -156,13 +156,10 @@ impl MarginalMap {
         let lo = s.partition_point(|&a| a < v);
         let hi = s.partition_point(|&a| a <= v);
         if hi > lo {
-            // v is a knot, or a run of tied knots: the middle level
-            let mid = (lo + hi - 1) as f64 / 2.0;
-            let i = mid.floor() as usize;
-            if i + 1 >= k || mid == i as f64 {
-                return t[i];
-            }
-            return ((f64::from(t[i]) + f64::from(t[i + 1])) / 2.0) as f32;
+            // v is a knot, or a run of tied knots lo..hi: the target at the
+            // middle level, halfway between two knots when the run is even
+            let (a, b) = ((lo + hi - 1) / 2, (lo + hi) / 2);
+            return ((f64::from(t[a]) + f64::from(t[b])) / 2.0) as f32;
         }
         if lo == 0 {
             return t[0];
