@@ -19,6 +19,12 @@
 //! `--fit-seed` fits it on other noise. `--holdout H`: as given to
 //! `smmd-gen train` (default 1000; the split's seed is the training
 //! seed). The figures need labelled images.
+//!
+//! `--variants`: after the rows of the knots, rows of partial maps built
+//! from the first knot count's map `T` and the raw value `x` (each value
+//! clipped to `[0, 1]`): `clip` (no map), `darken` (`min(x, T(x))`: the
+//! map may only lower a value), `background` (`0` where `T(x) = 0`, `x`
+//! elsewhere) and `blend-L` (`x + L (T(x) - x)`, L = 0.25, 0.5, 0.75).
 
 mod common;
 
@@ -29,6 +35,13 @@ use smmd_generative::Chain;
 
 fn main() -> Result<(), Error> {
     let mut args: Vec<String> = std::env::args().skip(1).collect();
+    let variants = match args.iter().position(|a| a == "--variants") {
+        Some(i) => {
+            args.remove(i);
+            true
+        }
+        None => false,
+    };
     let mut option = |name: &str| -> Result<Option<usize>, Error> {
         match args.iter().position(|a| a == name) {
             None => Ok(None),
@@ -45,7 +58,7 @@ fn main() -> Result<(), Error> {
     let holdout = option("--holdout")?.unwrap_or(1000);
     if args.len() < 3 {
         return Err(
-            "usage: marginal_map MODEL DATA KNOTS... [--fit-seed S] [--samples N] [--holdout H]"
+            "usage: marginal_map MODEL DATA KNOTS... [--fit-seed S] [--samples N] [--holdout H] [--variants]"
                 .into(),
         );
     }
@@ -71,10 +84,30 @@ fn main() -> Result<(), Error> {
     let generated = chain.sample(figures.count(), split_seed.wrapping_add(1))?;
     println!("knots,{HEADER}");
     println!("none,{}", figures.row(&generated)?);
-    for k in knots {
+    let mut first = None;
+    for &k in &knots {
         let mut g = generated.clone();
         MarginalMap::fit(&fit, figures.train(), data.dim, k)?.apply(&mut g)?;
         println!("{k},{}", figures.row(&g)?);
+        first.get_or_insert(g);
+    }
+    if let (true, Some(mapped)) = (variants, first) {
+        let partial = |f: &dyn Fn(f32, f32) -> f32| -> Vec<f32> {
+            let clip = |v: f32| v.clamp(0.0, 1.0);
+            generated
+                .iter()
+                .zip(&mapped)
+                .map(|(&x, &t)| clip(f(clip(x), t)))
+                .collect()
+        };
+        println!("clip,{}", figures.row(&partial(&|x, _| x))?);
+        println!("darken,{}", figures.row(&partial(&|x, t| x.min(t)))?);
+        let background = partial(&|x, t| if t == 0.0 { 0.0 } else { x });
+        println!("background,{}", figures.row(&background)?);
+        for l in [0.25f32, 0.5, 0.75] {
+            let blend = partial(&|x, t| x + l * (t - x));
+            println!("blend-{l},{}", figures.row(&blend)?);
+        }
     }
     Ok(())
 }
