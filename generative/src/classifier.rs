@@ -341,6 +341,14 @@ pub struct Quality {
     pub background_generated: f64,
     /// The same for the held-out images.
     pub background_heldout: f64,
+    /// Isolated bright pixels per generated image
+    /// ([`crate::metrics::isolated_pixels`] above
+    /// [`crate::metrics::ISOLATED_MIN`]); 0 in reports written before it.
+    #[serde(default)]
+    pub isolated_generated: f64,
+    /// The same for the held-out images.
+    #[serde(default)]
+    pub isolated_heldout: f64,
 }
 
 impl Quality {
@@ -385,6 +393,7 @@ pub struct QualityReference {
     precision_recall_floor: crate::metrics::PrecisionRecall,
     mask: Vec<bool>,
     background_heldout: f64,
+    isolated_heldout: f64,
 }
 
 impl QualityReference {
@@ -406,7 +415,8 @@ impl QualityReference {
         opts: &ClassifierOptions,
     ) -> Result<QualityReference> {
         use crate::metrics::{
-            background_level, background_mask, frechet_distance, precision_recall,
+            background_level, background_mask, frechet_distance, isolated_pixels, precision_recall,
+            ISOLATED_MIN,
         };
         let d = shape.dim();
         need("training", train, count, d)?;
@@ -425,6 +435,7 @@ impl QualityReference {
             frechet_floor: frechet_distance(&ft, &fh, FEATURES)?,
             precision_recall_floor: precision_recall(&fh, &ft, FEATURES, 3)?,
             background_heldout: background_level(h, &mask)?,
+            isolated_heldout: isolated_pixels(h, shape, ISOLATED_MIN)?,
             classifier,
             classes,
             count,
@@ -445,7 +456,8 @@ impl QualityReference {
     /// `count` rows.
     pub fn quality(&self, generated: &[f32]) -> Result<Quality> {
         use crate::metrics::{
-            background_level, class_histogram, frechet_distance, precision_recall,
+            background_level, class_histogram, frechet_distance, isolated_pixels, precision_recall,
+            ISOLATED_MIN,
         };
         let d = self.classifier.shape().dim();
         need("generated", generated, self.count, d)?;
@@ -463,6 +475,8 @@ impl QualityReference {
             background_pixels: self.mask.iter().filter(|&&m| m).count(),
             background_generated: background_level(g, &self.mask)?,
             background_heldout: self.background_heldout,
+            isolated_generated: isolated_pixels(g, self.classifier.shape(), ISOLATED_MIN)?,
+            isolated_heldout: self.isolated_heldout,
         })
     }
 }

@@ -1,5 +1,6 @@
 //! Figures that see what the pixel energy distance misses: the samples
-//! clipped to the pixel range, the level of the background, and distances
+//! clipped to the pixel range, the level of the background, isolated
+//! bright pixels, and distances
 //! between feature sets of a classifier (Fréchet distance, k-NN precision
 //! and recall).
 //!
@@ -9,6 +10,7 @@
 use nalgebra::{DMatrix, DVector};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
+use sliced_mmd::io::ImageShape;
 
 use crate::error::{GenError, Result};
 
@@ -73,6 +75,63 @@ pub fn background_level(x: &[f32], mask: &[bool]) -> Result<f64> {
         })
         .sum();
     Ok(sum / (n * on) as f64)
+}
+
+/// A pixel brighter than this counts in [`isolated_pixels`].
+pub const ISOLATED_MIN: f32 = 0.5;
+
+/// Mean count per image of **isolated bright pixels**: values above
+/// `threshold` none of whose up to 8 neighbours in the same channel plane
+/// is above it. Real digits have almost none (their bright pixels are
+/// strokes); a speckle of single bright pixels around the strokes, which
+/// [`background_level`] does not see where the data are not exactly 0,
+/// counts here. Images are CHW rows of `x` ([`ImageShape`]).
+///
+/// # Errors
+/// [`GenError::Data`] if `x` is not whole non-empty rows of
+/// `shape.dim()`.
+///
+/// # Examples
+/// ```
+/// use sliced_mmd::io::ImageShape;
+/// use smmd_generative::metrics::isolated_pixels;
+/// let shape = ImageShape { width: 3, height: 3, channels: 1 };
+/// // one image: a lone bright pixel in a corner, a pair in the middle row
+/// let x = [1.0, 0.0, 0.0, 0.0, 0.9, 0.8, 0.0, 0.0, 0.0f32];
+/// // the pair are neighbours of each other and of the corner: none alone
+/// assert_eq!(isolated_pixels(&x, shape, 0.5)?, 0.0);
+/// let y = [1.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.7f32];
+/// assert_eq!(isolated_pixels(&y, shape, 0.5)?, 2.0);
+/// # Ok::<(), smmd_generative::GenError>(())
+/// ```
+pub fn isolated_pixels(x: &[f32], shape: ImageShape, threshold: f32) -> Result<f64> {
+    let d = shape.dim();
+    let n = rows_of("isolated pixels", x, d)?;
+    let (w, h) = (shape.width, shape.height);
+    let count: usize = x
+        .par_chunks_exact(d)
+        .map(|image| {
+            let mut alone = 0usize;
+            for plane in image.chunks_exact(w * h) {
+                let bright = |r: usize, c: usize| plane[r * w + c] > threshold;
+                for r in 0..h {
+                    for c in 0..w {
+                        if !bright(r, c) {
+                            continue;
+                        }
+                        let rows = r.saturating_sub(1)..=(r + 1).min(h - 1);
+                        let neighbour = rows.into_iter().any(|rr| {
+                            (c.saturating_sub(1)..=(c + 1).min(w - 1))
+                                .any(|cc| (rr, cc) != (r, c) && bright(rr, cc))
+                        });
+                        alone += usize::from(!neighbour);
+                    }
+                }
+            }
+            alone
+        })
+        .sum();
+    Ok(count as f64 / n as f64)
 }
 
 /// How many of `labels` fall in each of the classes `0..classes`

@@ -13,7 +13,7 @@ pub type Error = Box<dyn std::error::Error>;
 
 /// The columns of [`HeldOutFigures::row`].
 pub const HEADER: &str =
-    "energy_ratio,frechet_ratio,precision,recall,background_ratio,smallest_class";
+    "energy_ratio,frechet_ratio,precision,recall,background_ratio,smallest_class,isolated";
 
 /// The split of `smmd-gen train --holdout` with `seed`, the energy
 /// distance's floor and the classifier's reference.
@@ -78,13 +78,14 @@ impl HeldOutFigures {
         let energy = energy_distance(&generated[..n], &self.held[..n], self.dim)?;
         let q = self.reference.quality(generated)?;
         Ok(format!(
-            "{:.3},{:.2},{:.3},{:.3},{:.2},{:.3}",
+            "{:.3},{:.2},{:.3},{:.3},{:.2},{:.3},{:.3}",
             energy / self.floor,
             q.frechet_ratio(),
             q.precision_recall.precision,
             q.precision_recall.recall,
             q.background_generated / q.background_heldout,
-            q.smallest_class()
+            q.smallest_class(),
+            q.isolated_generated
         ))
     }
 }

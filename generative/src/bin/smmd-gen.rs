@@ -19,6 +19,7 @@ use smmd_generative::chain::noise;
 use smmd_generative::classifier::{ClassifierOptions, Quality};
 use smmd_generative::eval::{evaluate, nearest, HeldOut};
 use smmd_generative::images::{clamp_unit, read_data, DataFormat};
+use smmd_generative::metrics::ISOLATED_MIN;
 use smmd_generative::net::{ConvShape, FitOptions};
 use smmd_generative::{train, BlockReport, Chain, GenError, Manifest, TrainConfig, TrainData};
 
@@ -499,7 +500,8 @@ fn print_quality(q: &Quality) {
          \x20 Fréchet distance of its features: generated {:.3}, training (floor) {:.3}, ratio {:.2}\n\
          \x20 precision/recall (k = 3): generated {:.3}/{:.3}, training (floor) {:.3}/{:.3}\n\
          \x20 classes of the generated samples: {:?} (smallest {:.1}%)\n\
-         mean |pixel| on the {} background pixels: generated {:.4}, held-out {:.4} (ratio {:.2})",
+         mean |pixel| on the {} background pixels: generated {:.4}, held-out {:.4} (ratio {:.2})\n\
+         isolated bright pixels (> {}, no neighbour > {}) per image: generated {:.3}, held-out {:.3}",
         q.classifier_accuracy,
         q.frechet,
         q.frechet_floor,
@@ -513,7 +515,11 @@ fn print_quality(q: &Quality) {
         q.background_pixels,
         q.background_generated,
         q.background_heldout,
-        q.background_generated / q.background_heldout
+        q.background_generated / q.background_heldout,
+        ISOLATED_MIN,
+        ISOLATED_MIN,
+        q.isolated_generated,
+        q.isolated_heldout
     );
 }
 

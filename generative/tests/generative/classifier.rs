@@ -81,6 +81,8 @@ fn quality_of_the_training_images_is_at_the_floor() {
     // columns 0..7): 5 * 8 + 3 = 43 background pixels
     assert_eq!(q.background_pixels, 43);
     assert_eq!((q.background_generated, q.background_heldout), (0.0, 0.0));
+    // bars are 4 pixels wide: none of their pixels is alone
+    assert_eq!((q.isolated_generated, q.isolated_heldout), (0.0, 0.0));
     let at_floor = q;
     // noise in the background shows
     let noisy: Vec<f32> = train.iter().map(|v| v + 0.05).collect();
@@ -110,6 +112,14 @@ fn quality_of_the_training_images_is_at_the_floor() {
     .unwrap();
     assert_eq!(reference.quality(&noisy).unwrap(), q);
     assert_eq!(reference.quality(train).unwrap(), at_floor);
+    // one bright pixel alone in every generated image (row 3 of the
+    // bars' black background): one isolated pixel per image
+    let mut speckled = vec![0f32; 150 * 64];
+    for image in speckled.chunks_exact_mut(64) {
+        image[3 * 8 + 3] = 1.0;
+    }
+    let q = reference.quality(&speckled).unwrap();
+    assert_eq!((q.isolated_generated, q.isolated_heldout), (1.0, 0.0));
     let err = reference.quality(&noisy[..64]).unwrap_err();
     assert!(err.to_string().contains("generated: 1 rows"), "{err}");
 }

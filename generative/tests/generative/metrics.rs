@@ -1,9 +1,10 @@
 //! The feature-set metrics: Fréchet distance, k-NN precision/recall,
-//! background level, clipping and class histograms.
+//! background level, isolated pixels, clipping and class histograms.
 
+use smmd_generative::images::ImageShape;
 use smmd_generative::metrics::{
     background_level, background_mask, class_histogram, clip_unit, frechet_distance,
-    precision_recall,
+    isolated_pixels, precision_recall,
 };
 
 /// Small deterministic data (8 x 3 and 9 x 3), the same as the numpy
@@ -176,4 +177,118 @@ fn background_mask_level_clip_and_histogram() {
     assert!(background_level(&x[..4], &mask).is_err());
     assert_eq!(clip_unit(&[-0.5, 0.25, 1.5]), vec![0.0, 0.25, 1.0]);
     assert_eq!(class_histogram(&[0, 2, 2, 9, 1], 3), vec![1, 1, 2]);
+}
+
+/// Isolated bright pixels counted the plain way: every pixel of every
+/// plane, against each of the 8 offsets, with the bounds checked in
+/// signed arithmetic (no shared code with the library's loop).
+fn isolated_by_offsets(x: &[f32], shape: ImageShape, t: f32) -> f64 {
+    let (w, h, c) = (
+        shape.width as i64,
+        shape.height as i64,
+        shape.channels as i64,
+    );
+    let images = x.len() as i64 / (w * h * c);
+    let at = |i: i64, ch: i64, r: i64, col: i64| x[(((i * c + ch) * h + r) * w + col) as usize];
+    let mut count = 0usize;
+    for i in 0..images {
+        for ch in 0..c {
+            for r in 0..h {
+                for col in 0..w {
+                    if at(i, ch, r, col) <= t {
+                        continue;
+                    }
+                    let mut alone = true;
+                    for (dr, dc) in [
+                        (-1, -1),
+                        (-1, 0),
+                        (-1, 1),
+                        (0, -1),
+                        (0, 1),
+                        (1, -1),
+                        (1, 0),
+                        (1, 1),
+                    ] {
+                        let (rr, cc) = (r + dr, col + dc);
+                        if (0..h).contains(&rr) && (0..w).contains(&cc) && at(i, ch, rr, cc) > t {
+                            alone = false;
+                        }
+                    }
+                    count += usize::from(alone);
+                }
+            }
+        }
+    }
+    count as f64 / images as f64
+}
+
+#[test]
+fn isolated_pixels_match_a_plain_count() {
+    // 5 wide, 4 high, 3 channels (not square, so rows and columns cannot
+    // be swapped unnoticed), 40 images of values in [0, 1): at these
+    // thresholds a fifth to a half of the pixels are bright and many
+    // alone, on edges, corners and inside
+    let shape = ImageShape {
+        width: 5,
+        height: 4,
+        channels: 3,
+    };
+    let x = cloud(40, shape.dim(), 9);
+    for t in [0.5f32, 0.7, 0.8, 0.95] {
+        let want = isolated_by_offsets(&x, shape, t);
+        assert!(
+            want > 0.0,
+            "threshold {t}: the data must have isolated pixels"
+        );
+        assert_eq!(
+            isolated_pixels(&x, shape, t).unwrap(),
+            want,
+            "threshold {t}"
+        );
+    }
+    // a 1-pixel-wide image: the neighbours are above and below only
+    let column = ImageShape {
+        width: 1,
+        height: 20,
+        channels: 1,
+    };
+    let y = cloud(30, 20, 4);
+    assert_eq!(
+        isolated_pixels(&y, column, 0.6).unwrap(),
+        isolated_by_offsets(&y, column, 0.6)
+    );
+}
+
+#[test]
+fn isolated_pixels_edge_cases_and_errors() {
+    let shape = ImageShape {
+        width: 3,
+        height: 3,
+        channels: 2,
+    };
+    // channel 0: a lone pixel in the centre; channel 1: the same pixel
+    // bright and a lone corner; planes do not touch each other
+    let mut x = vec![0f32; 18];
+    x[4] = 1.0;
+    x[9 + 4] = 1.0;
+    x[9 + 8] = 1.0;
+    // (centre and corner (2, 2) of channel 1 are neighbours)
+    assert_eq!(isolated_pixels(&x, shape, 0.5).unwrap(), 1.0);
+    x[9 + 8] = 0.0;
+    x[9] = 1.0; // corner (0, 0) of channel 1: also a neighbour of the centre
+    assert_eq!(isolated_pixels(&x, shape, 0.5).unwrap(), 1.0);
+    x[9 + 4] = 0.0; // now channel 1's corner is alone too
+    assert_eq!(isolated_pixels(&x, shape, 0.5).unwrap(), 2.0);
+    // the threshold is strict: a value equal to it is not bright
+    assert_eq!(isolated_pixels(&x, shape, 1.0).unwrap(), 0.0);
+    // two images: the mean per image
+    let two = [x.clone(), vec![0f32; 18]].concat();
+    assert_eq!(isolated_pixels(&two, shape, 0.5).unwrap(), 1.0);
+    for bad in [&x[..17], &[][..]] {
+        let err = isolated_pixels(bad, shape, 0.5).unwrap_err();
+        assert!(
+            err.to_string().contains("not whole non-empty rows of 18"),
+            "{err}"
+        );
+    }
 }
