@@ -20,8 +20,8 @@
 //! - [`marginal`]: per-coordinate quantile maps fitted after the last
 //!   network (`--marginals`), the exact transport of each pixel's values
 //!   onto the data's;
-//! - [`metrics`]: clipped samples, background level, Fréchet distance and
-//!   k-NN precision/recall of feature sets.
+//! - [`metrics`]: clipped samples, background level, isolated bright
+//!   pixels, Fréchet distance and k-NN precision/recall of feature sets.
 //!
 //! The command-line tool `smmd-gen` wraps it: `train` (with held-out
 //! evaluation) and `generate`; see `docs/generative.md` in the repository.
