@@ -107,31 +107,33 @@ pub const ISOLATED_MIN: f32 = 0.5;
 pub fn isolated_pixels(x: &[f32], shape: ImageShape, threshold: f32) -> Result<f64> {
     let d = shape.dim();
     let n = rows_of("isolated pixels", x, d)?;
-    let (w, h) = (shape.width, shape.height);
+    let plane = shape.width * shape.height;
     let count: usize = x
         .par_chunks_exact(d)
         .map(|image| {
-            let mut alone = 0usize;
-            for plane in image.chunks_exact(w * h) {
-                let bright = |r: usize, c: usize| plane[r * w + c] > threshold;
-                for r in 0..h {
-                    for c in 0..w {
-                        if !bright(r, c) {
-                            continue;
-                        }
-                        let rows = r.saturating_sub(1)..=(r + 1).min(h - 1);
-                        let neighbour = rows.into_iter().any(|rr| {
-                            (c.saturating_sub(1)..=(c + 1).min(w - 1))
-                                .any(|cc| (rr, cc) != (r, c) && bright(rr, cc))
-                        });
-                        alone += usize::from(!neighbour);
-                    }
-                }
-            }
-            alone
+            image
+                .chunks_exact(plane)
+                .map(|p| isolated_in_plane(p, shape.width, shape.height, threshold))
+                .sum::<usize>()
         })
         .sum();
     Ok(count as f64 / n as f64)
+}
+
+/// Pixels of one `h x w` plane (row by row) above `t` with no 8-neighbour
+/// above `t`.
+fn isolated_in_plane(plane: &[f32], w: usize, h: usize, t: f32) -> usize {
+    let bright = |r: usize, c: usize| plane[r * w + c] > t;
+    let has_bright_neighbour = |r: usize, c: usize| {
+        (r.saturating_sub(1)..=(r + 1).min(h - 1)).any(|rr| {
+            (c.saturating_sub(1)..=(c + 1).min(w - 1))
+                .any(|cc| (rr, cc) != (r, c) && bright(rr, cc))
+        })
+    };
+    (0..h)
+        .flat_map(|r| (0..w).map(move |c| (r, c)))
+        .filter(|&(r, c)| bright(r, c) && !has_bright_neighbour(r, c))
+        .count()
 }
 
 /// How many of `labels` fall in each of the classes `0..classes`
