@@ -31,6 +31,7 @@ mod common;
 use common::{Error, HeldOutFigures, HEADER};
 use smmd_generative::images::read_data;
 use smmd_generative::marginal::MarginalMap;
+use smmd_generative::metrics::clip_unit;
 use smmd_generative::Chain;
 
 fn main() -> Result<(), Error> {
@@ -92,15 +93,17 @@ fn main() -> Result<(), Error> {
         first.get_or_insert(g);
     }
     if let (true, Some(mapped)) = (variants, first) {
+        // the raw values clipped; the map's values are the data's, in [0, 1]
+        // already, so every partial map below stays in [0, 1]
+        let clipped = clip_unit(&generated);
         let partial = |f: &dyn Fn(f32, f32) -> f32| -> Vec<f32> {
-            let clip = |v: f32| v.clamp(0.0, 1.0);
-            generated
+            clipped
                 .iter()
                 .zip(&mapped)
-                .map(|(&x, &t)| clip(f(clip(x), t)))
+                .map(|(&x, &t)| f(x, t))
                 .collect()
         };
-        println!("clip,{}", figures.row(&partial(&|x, _| x))?);
+        println!("clip,{}", figures.row(&clipped)?);
         println!("darken,{}", figures.row(&partial(&|x, t| x.min(t)))?);
         let background = partial(&|x, t| if t == 0.0 { 0.0 } else { x });
         println!("background,{}", figures.row(&background)?);
