@@ -61,19 +61,21 @@ fn quality_of_the_training_images_is_at_the_floor() {
         batch: 30,
         ..ClassifierOptions::default()
     };
+    let quality_of = |generated: &[f32]| {
+        quality(
+            generated,
+            train,
+            &labels[..150],
+            held,
+            &labels[150..],
+            shape,
+            150,
+            &opts,
+        )
+    };
     // "generated" = the training images themselves: every figure equals
     // its floor, and the histogram is the training classes'
-    let q = quality(
-        train,
-        train,
-        &labels[..150],
-        held,
-        &labels[150..],
-        shape,
-        150,
-        &opts,
-    )
-    .unwrap();
+    let q = quality_of(train).unwrap();
     assert_eq!(q.frechet, q.frechet_floor);
     assert_eq!(q.precision_recall, q.precision_recall_floor);
     assert_eq!(q.class_histogram.iter().sum::<usize>(), 150);
@@ -86,17 +88,7 @@ fn quality_of_the_training_images_is_at_the_floor() {
     let at_floor = q;
     // noise in the background shows
     let noisy: Vec<f32> = train.iter().map(|v| v + 0.05).collect();
-    let q = quality(
-        &noisy,
-        train,
-        &labels[..150],
-        held,
-        &labels[150..],
-        shape,
-        150,
-        &opts,
-    )
-    .unwrap();
+    let q = quality_of(&noisy).unwrap();
     assert!((q.background_generated - 0.05).abs() < 1e-6);
     // one reference, trained once, gives for each set what `quality`
     // gives with its own (identically seeded) classifier
