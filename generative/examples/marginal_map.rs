@@ -13,9 +13,10 @@
 //!
 //! Arguments: the model folder, the data it was trained on and one or
 //! more numbers of knots. The chain's training particles after its last
-//! network are its output on the noise of the training seed, so by
-//! default (`--fit-seed` the training seed, `--samples` the training
-//! particles) the map is the one `--marginals` would have fitted; another
+//! network are its output on the noise of
+//! [`TrainConfig::last_noise_seed`](smmd_generative::TrainConfig::last_noise_seed),
+//! so by default (`--fit-seed` that seed, `--samples` the training particles) the map is the one
+//! `--marginals` would have fitted; another
 //! `--fit-seed` fits it on other noise. `--holdout H`: as given to
 //! `smmd-gen train` (default 1000; the split's seed is the training
 //! seed). The figures need labelled images.
@@ -66,7 +67,7 @@ fn main() -> Result<(), Error> {
     let chain = Chain::load(args[0].as_ref())?;
     let config = &chain.manifest().training.config;
     let split_seed = config.seed;
-    let fit_seed = fit_seed.map_or(config.seed, |s| s as u64);
+    let fit_seed = fit_seed.map_or(config.last_noise_seed(), |s| s as u64);
     let fit_rows = samples.unwrap_or(config.particles);
     if chain.marginals().is_some() {
         return Err(format!("{}: the chain has a marginal map already", args[0]).into());

@@ -344,32 +344,15 @@ impl Chain {
         count: usize,
         observe: &mut dyn FnMut(usize, &[f32]),
     ) -> Result<Vec<f32>> {
-        let stages = &self.manifest.stages;
-        if x.len() != count * stages[0].dim {
-            return Err(GenError::Data(format!(
-                "{} values are not {count} samples of dimension {}",
-                x.len(),
-                stages[0].dim
-            )));
-        }
-        observe(0, &x);
-        let mut k = 0;
-        for (i, (stage, nets)) in stages.iter().zip(&self.nets).enumerate() {
-            if i > 0 {
-                let from = stages[i - 1].image.ok_or_else(|| {
-                    GenError::Data("stages without image shapes cannot be upsampled".into())
-                })?;
-                x = upsample(&x, count, from, stage.upsample)?;
-            }
-            for net in nets {
-                net.push(&mut x, count)?;
-                if self.manifest.bounded {
-                    self.manifest.noise.clip(&mut x);
-                }
-                k += 1;
-                observe(k, &x);
-            }
-        }
+        let bounded = self.manifest.bounded.then_some(self.manifest.noise);
+        x = push_stages(
+            &self.manifest.stages,
+            &self.nets,
+            bounded,
+            x,
+            count,
+            observe,
+        )?;
         if let Some(map) = &self.marginals {
             map.apply(&mut x)?;
         }
@@ -441,6 +424,47 @@ impl Chain {
             .chain(self.manifest.marginals.iter().map(|r| dir.join(&r.file)))
             .collect()
     }
+}
+
+/// Push `count` first-stage samples through `nets` (one list per stage of
+/// `stages`, upsampling at stage changes, clipping to `bounded` after every
+/// network), calling `observe` as [`Chain::push_observed`] does. The
+/// stages may hold fewer networks than their records (training pushes
+/// through the networks fitted so far).
+pub(crate) fn push_stages(
+    stages: &[Stage],
+    nets: &[Vec<Net>],
+    bounded: Option<Noise>,
+    mut x: Vec<f32>,
+    count: usize,
+    observe: &mut dyn FnMut(usize, &[f32]),
+) -> Result<Vec<f32>> {
+    if x.len() != count * stages[0].dim {
+        return Err(GenError::Data(format!(
+            "{} values are not {count} samples of dimension {}",
+            x.len(),
+            stages[0].dim
+        )));
+    }
+    observe(0, &x);
+    let mut k = 0;
+    for (i, (stage, nets)) in stages.iter().zip(nets).enumerate() {
+        if i > 0 {
+            let from = stages[i - 1].image.ok_or_else(|| {
+                GenError::Data("stages without image shapes cannot be upsampled".into())
+            })?;
+            x = upsample(&x, count, from, stage.upsample)?;
+        }
+        for net in nets {
+            net.push(&mut x, count)?;
+            if let Some(range) = bounded {
+                range.clip(&mut x);
+            }
+            k += 1;
+            observe(k, &x);
+        }
+    }
+    Ok(x)
 }
 
 /// `count` rows of dimension `d`, uniform on `[low, high]`; row `i` from

@@ -26,8 +26,8 @@ use sliced_mmd::{Flow, Momentum, Reseed, Stop};
 use sliced_mmd::{MmdEstimator, Points, SlicedSort};
 
 use crate::chain::{
-    noise, Chain, Manifest, MarginalRecord, NetRecord, Noise, Stage, TrainingRecord, MANIFEST_FILE,
-    MANIFEST_VERSION, MARGINALS_FILE,
+    noise, push_stages, Chain, Manifest, MarginalRecord, NetRecord, Noise, Stage, TrainingRecord,
+    MANIFEST_FILE, MANIFEST_VERSION, MARGINALS_FILE,
 };
 use crate::error::{GenError, Result};
 use crate::images::{downsample, upsample, ImageShape};
@@ -106,6 +106,15 @@ pub struct TrainConfig {
     /// no map.
     #[serde(default)]
     pub marginals: usize,
+    /// Start every block's flow (after the first) from new noise, drawn
+    /// from [`renewal_seed`], pushed through the networks fitted so far,
+    /// instead of from the previous block's particles. Each network then
+    /// learns from samples the earlier networks were not fitted to, as
+    /// sampling's fresh noise will be, so it corrects what they got wrong
+    /// on new noise rather than on their own training particles. Costs a
+    /// pass of the particles through the chain so far per block.
+    #[serde(default)]
+    pub renew: bool,
     /// How each network is fitted (its seed is replaced per block).
     pub fit: FitOptions,
     /// Downsampling factors of the stages, coarsest first, ending with 1;
@@ -142,6 +151,7 @@ impl Default for TrainConfig {
             warm_start: false,
             bounded: false,
             marginals: 0,
+            renew: false,
             fit: FitOptions::default(),
             pyramid: vec![1],
             noise: None,
@@ -163,6 +173,18 @@ fn default_conv_stride() -> usize {
 }
 
 impl TrainConfig {
+    /// Seed of the noise the training particles after the last network
+    /// came from: [`TrainConfig::seed`], or with [`TrainConfig::renew`] the
+    /// last block's [`renewal_seed`]. `Chain::sample(particles, seed)`
+    /// gives those particles (before any marginal map).
+    pub fn last_noise_seed(&self) -> u64 {
+        if self.renew {
+            renewal_seed(self.seed, self.pyramid.len() - 1, self.blocks - 1)
+        } else {
+            self.seed
+        }
+    }
+
     /// Flow step size of block `k` (0-based) of a stage.
     pub fn step_size_of(&self, k: usize) -> f64 {
         self.step_size * self.step_decay.powi(k as i32)
@@ -390,6 +412,15 @@ fn mix(seed: u64, a: u64, b: u64) -> u64 {
     z ^ (z >> 31)
 }
 
+/// Seed of the noise that block `block` of stage `stage` starts from
+/// when training with [`TrainConfig::renew`] (`seed`: the configuration's
+/// seed). With `renew`, the training particles after the last network
+/// (those a marginal map is fitted to) are the chain's output on
+/// `Chain::noise(particles, renewal_seed(seed, last stage, last block))`.
+pub fn renewal_seed(seed: u64, stage: usize, block: usize) -> u64 {
+    mix(seed, 0x4e3e_0000 + stage as u64, block as u64)
+}
+
 /// Run `steps` flow steps with the optimizer `opt` (fresh, so the momentum
 /// starts at zero) from `x` towards `target`.
 fn flow_block<E>(
@@ -554,6 +585,13 @@ pub fn train(
                 .map(|image| config.conv_shape(image)),
         };
         for k in 0..config.blocks {
+            if config.renew && (s, k) != (0, 0) {
+                let seed = renewal_seed(config.seed, s, k);
+                let start = noise(n, manifest.stages[0].dim, noise_range, seed)?;
+                let bounded = config.bounded.then_some(noise_range);
+                x = push_stages(&manifest.stages, &nets, bounded, start, n, &mut |_, _| {})?;
+                mmd_start = monitor.mmd2(&Points::new(&x, n, d)?, &target)?;
+            }
             let steps = config.steps(k);
             let opt = Momentum::new(config.step_size_of(k), config.momentum)?;
             let flow_seed = mix(config.seed, 1 + s as u64, k as u64);

@@ -139,6 +139,12 @@ struct TrainArgs {
     /// transport of each pixel's distribution); applied in sampling. 0: none.
     #[arg(long, default_value_t = 0, value_name = "KNOTS")]
     marginals: usize,
+    /// Start every block's flow (after the first) from new noise pushed
+    /// through the networks fitted so far, instead of from the previous
+    /// block's particles: each network learns to correct the chain on
+    /// noise it was not fitted to. One pass through the chain per block.
+    #[arg(long)]
+    renew: bool,
     /// Epochs per network fit.
     #[arg(long, default_value_t = 20)]
     epochs: usize,
@@ -258,6 +264,7 @@ fn run_train(a: TrainArgs) -> Result<(), GenError> {
         warm_start: a.warm_start,
         bounded: a.bounded,
         marginals: a.marginals,
+        renew: a.renew,
         fit: FitOptions {
             epochs: a.epochs,
             batch: a.batch,
@@ -342,9 +349,11 @@ fn run_train(a: TrainArgs) -> Result<(), GenError> {
         let count = a.eval_count.min(a.holdout).min(train_n);
         let (report, generated) =
             held_out_report(&chain, train_values, held_values, d, count, a.seed, &a.out)?;
-        // the same chain on the noise it was trained on (its first rows):
-        // the gap to `generated` is what the networks fail to generalise
-        let trained = chain.push(chain.noise(count, a.seed)?, count)?;
+        // the same chain on the noise its last block was trained on (its
+        // first rows): the gap to `generated` is what the networks fail to
+        // generalise
+        let seed = chain.manifest().training.config.last_noise_seed();
+        let trained = chain.push(chain.noise(count, seed)?, count)?;
         let on_training_noise =
             smmd_generative::eval::energy_distance(&trained, &held_values[..count * d], d)?;
         // the figures that see the grain: a classifier trained on the

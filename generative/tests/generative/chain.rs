@@ -6,7 +6,9 @@ use sliced_mmd::flow::shapes;
 use smmd_generative::chain::{Manifest, Noise};
 use smmd_generative::eval::energy_distance;
 use smmd_generative::images::ImageShape;
+use smmd_generative::marginal::MarginalMap;
 use smmd_generative::net::FitOptions;
+use smmd_generative::train::renewal_seed;
 use smmd_generative::{train, Chain, TrainConfig, TrainData};
 
 fn rings(n: usize, seed: u64) -> Vec<f32> {
@@ -637,4 +639,74 @@ fn a_chain_with_marginals_maps_its_output_into_the_data_marginals() {
     };
     let err = bad.validate(2, None).unwrap_err();
     assert!(err.to_string().contains("marginals"), "{err}");
+}
+
+/// `renew`: every block after the first starts its flow from new noise
+/// pushed through the networks fitted so far. The first network is the
+/// one training without `renew` fits; the particles after the last
+/// network, which the marginal map is fitted to, are the chain's output on
+/// the last block's renewal noise.
+#[test]
+fn renewed_blocks_start_from_new_noise_through_the_chain_so_far() {
+    let data = rings(300, 8);
+    let cfg = TrainConfig {
+        particles: 300,
+        blocks: 3,
+        first_steps: 5,
+        hidden: 16,
+        fit: fit_options(2, 64),
+        renew: true,
+        marginals: 16,
+        ..toy_config()
+    };
+    let count = 50;
+    let dirs: Vec<_> = (0..3).map(|_| tempfile::tempdir().unwrap()).collect();
+    let mut reports = Vec::new();
+    let renewed = train(planar(&data, "rings"), &cfg, dirs[0].path(), &mut |r| {
+        reports.push(r.mmd2)
+    })
+    .unwrap();
+    let unmapped = train_rings(
+        &data,
+        &TrainConfig {
+            marginals: 0,
+            ..cfg.clone()
+        },
+        dirs[1].path(),
+    );
+    let plain = train_rings(
+        &data,
+        &TrainConfig {
+            renew: false,
+            ..cfg.clone()
+        },
+        dirs[2].path(),
+    );
+    let first = |c: &Chain| c.truncated(1).unwrap().sample(count, 4).unwrap();
+    let two = |c: &Chain| c.truncated(2).unwrap().sample(count, 4).unwrap();
+    assert_eq!(first(&renewed), first(&plain));
+    assert_ne!(two(&renewed), two(&plain));
+    // the particles after the last network come from the last block's
+    // renewal noise; the map, fitted after them, leaves the networks alone
+    let last = renewal_seed(cfg.seed, 0, cfg.blocks - 1);
+    assert_eq!(cfg.last_noise_seed(), last);
+    let particles = unmapped.sample(cfg.particles, last).unwrap();
+    let map = MarginalMap::fit(&particles, &data, 2, 16).unwrap();
+    assert_eq!(renewed.marginals(), Some(&map));
+    let mut mapped = unmapped.sample(count, 4).unwrap();
+    map.apply(&mut mapped).unwrap();
+    assert_eq!(mapped, renewed.sample(count, 4).unwrap());
+    // each block's start is measured on its new particles, not on the
+    // previous block's network output
+    for k in 1..cfg.blocks {
+        assert_ne!(reports[k][0], reports[k - 1][2], "block {k}");
+    }
+    assert!(
+        Chain::load(dirs[0].path())
+            .unwrap()
+            .manifest()
+            .training
+            .config
+            .renew
+    );
 }
