@@ -38,6 +38,11 @@ use crate::error::{MmdError, Result};
 /// All designs are reproducible from the seed, whatever the number of
 /// threads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(rename_all = "lowercase")
+)]
 #[non_exhaustive]
 pub enum DirectionDesign {
     /// Independent and uniform on the sphere (normalised standard Gaussian

@@ -3,6 +3,7 @@
 use std::path::Path;
 
 use sliced_mmd::flow::shapes;
+use sliced_mmd::DirectionDesign;
 use smmd_generative::chain::{Manifest, Noise};
 use smmd_generative::eval::energy_distance;
 use smmd_generative::images::ImageShape;
@@ -326,6 +327,79 @@ fn bad_convolution_options_are_errors() {
     assert!(e.contains("convolution channels"), "{e}");
     // nothing was written
     assert!(!dir.path().join("manifest.json").exists());
+}
+
+/// `directions`: the flow's design is recorded in the manifest and
+/// changes the chain; the patch estimator of `local_slices` draws its own
+/// directions, so another design with it is refused.
+#[test]
+fn the_flow_direction_design_is_recorded_and_used() {
+    let image = ImageShape {
+        width: 8,
+        height: 8,
+        channels: 1,
+    };
+    let values: Vec<f32> = (0..40 * 64)
+        .map(|i| ((i * 37) % 11) as f32 / 11.0)
+        .collect();
+    let data = TrainData {
+        values: &values,
+        n: 40,
+        dim: 64,
+        image: Some(image),
+        name: "tiny",
+    };
+    let cfg = |directions| TrainConfig {
+        particles: 40,
+        blocks: 2,
+        first_steps: 5,
+        hidden: 16,
+        fit: fit_options(2, 16),
+        directions,
+        ..toy_config()
+    };
+    let dirs: Vec<_> = (0..2).map(|_| tempfile::tempdir().unwrap()).collect();
+    let iid = train(
+        data,
+        &cfg(DirectionDesign::Iid),
+        dirs[0].path(),
+        &mut |_| {},
+    )
+    .unwrap();
+    let hadamard = cfg(DirectionDesign::Hadamard);
+    train(data, &hadamard, dirs[1].path(), &mut |_| {}).unwrap();
+    let reloaded = Chain::load(dirs[1].path()).unwrap();
+    assert_eq!(
+        reloaded.manifest().training.config.directions,
+        DirectionDesign::Hadamard
+    );
+    assert_ne!(reloaded.sample(10, 3).unwrap(), iid.sample(10, 3).unwrap());
+    let local = TrainConfig {
+        local_slices: 10,
+        patch: 3,
+        ..hadamard
+    };
+    let e = local.validate(64, Some(image)).unwrap_err().to_string();
+    assert!(e.contains("directions"), "{e}");
+    assert!(TrainConfig {
+        directions: DirectionDesign::Iid,
+        ..local
+    }
+    .validate(64, Some(image))
+    .is_ok());
+
+    // manifests written before `renew` and `directions` existed load as
+    // iid without renewal, the training of those versions
+    let path = dirs[0].path().join("manifest.json");
+    let mut json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    let config = json["training"]["config"].as_object_mut().unwrap();
+    assert_eq!(config.remove("directions"), Some("iid".into()));
+    assert_eq!(config.remove("renew"), Some(false.into()));
+    std::fs::write(&path, serde_json::to_string(&json).unwrap()).unwrap();
+    let old = Chain::load(dirs[0].path()).unwrap();
+    assert_eq!(old.manifest(), iid.manifest());
+    assert_eq!(old.sample(10, 3).unwrap(), iid.sample(10, 3).unwrap());
 }
 
 #[test]
