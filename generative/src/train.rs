@@ -116,9 +116,8 @@ pub struct TrainConfig {
     #[serde(default)]
     pub renew: bool,
     /// How the flow draws its `slices` directions each step
-    /// ([`DirectionDesign`]): `Hadamard` projects by the fast transform,
-    /// about half the time of a dense projection for images of a few
-    /// hundred pixels. `Iid` only with `local_slices`, whose estimator
+    /// ([`DirectionDesign`]): `Hadamard` projects by the fast transform;
+    /// on MNIST its flow steps take 0.5x to 0.65x the time of `Iid` ones. `Iid` only with `local_slices`, whose estimator
     /// draws its own.
     #[serde(default)]
     pub directions: DirectionDesign,
@@ -602,9 +601,9 @@ pub fn train(
         for k in 0..config.blocks {
             if config.renew && (s, k) != (0, 0) {
                 let seed = renewal_seed(config.seed, s, k);
-                let start = noise(n, manifest.stages[0].dim, noise_range, seed)?;
+                let renewed = noise(n, manifest.stages[0].dim, noise_range, seed)?;
                 let bounded = config.bounded.then_some(noise_range);
-                x = push_stages(&manifest.stages, &nets, bounded, start, n, &mut |_, _| {})?;
+                x = push_stages(&manifest.stages, &nets, bounded, renewed, n, &mut |_, _| {})?;
                 mmd_start = monitor.mmd2(&Points::new(&x, n, d)?, &target)?;
             }
             let steps = config.steps(k);

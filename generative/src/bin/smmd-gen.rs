@@ -147,8 +147,9 @@ struct TrainArgs {
     #[arg(long)]
     renew: bool,
     /// How the flow draws its directions each step: iid, orthogonal, sobol
-    /// or hadamard (projected by the fast transform, about half the time
-    /// of iid on images). iid only with --local-slices.
+    /// or hadamard (projected by the fast transform: on MNIST its steps
+    /// take 0.5x to 0.65x the time of iid ones). iid only with
+    /// --local-slices.
     #[arg(long, default_value = "iid")]
     directions: DirectionDesign,
     /// Epochs per network fit.
