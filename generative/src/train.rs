@@ -186,7 +186,9 @@ impl TrainConfig {
     /// gives those particles (before any marginal map).
     pub fn last_noise_seed(&self) -> u64 {
         if self.renew {
-            renewal_seed(self.seed, self.pyramid.len() - 1, self.blocks - 1)
+            // saturating: an unchecked configuration must not panic
+            let last = |n: usize| n.saturating_sub(1);
+            renewal_seed(self.seed, last(self.pyramid.len()), last(self.blocks))
         } else {
             self.seed
         }
