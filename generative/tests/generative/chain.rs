@@ -61,6 +61,19 @@ fn toy_config() -> TrainConfig {
     }
 }
 
+/// A few short blocks of small networks: the chain tests that check
+/// bookkeeping rather than quality.
+fn quick_config(particles: usize, blocks: usize) -> TrainConfig {
+    TrainConfig {
+        particles,
+        blocks,
+        first_steps: 5,
+        hidden: 16,
+        fit: fit_options(2, 64),
+        ..toy_config()
+    }
+}
+
 /// 2-D points (`data` holds x, y pairs) as training data.
 fn planar<'a>(data: &'a [f32], name: &'a str) -> TrainData<'a> {
     TrainData {
@@ -615,14 +628,7 @@ fn training_into_a_folder_that_holds_a_model_is_refused() {
 fn a_truncated_chain_samples_what_the_chain_had_after_its_first_networks() {
     let dir = tempfile::tempdir().unwrap();
     let data = rings(300, 6);
-    let cfg = TrainConfig {
-        particles: 300,
-        blocks: 3,
-        first_steps: 5,
-        hidden: 16,
-        fit: fit_options(2, 64),
-        ..toy_config()
-    };
+    let cfg = quick_config(300, 3);
     let chain = train_rings(&data, &cfg, dir.path());
     let count = 100;
     let mut states = Vec::new();
@@ -659,13 +665,8 @@ fn a_chain_with_marginals_maps_its_output_into_the_data_marginals() {
     let dir = tempfile::tempdir().unwrap();
     let data = rings(300, 8);
     let cfg = TrainConfig {
-        particles: 300,
-        blocks: 2,
-        first_steps: 5,
-        hidden: 16,
-        fit: fit_options(2, 64),
         marginals: 16,
-        ..toy_config()
+        ..quick_config(300, 2)
     };
     let chain = train_rings(&data, &cfg, dir.path());
     let record = chain.manifest().marginals.clone().unwrap();
@@ -724,14 +725,9 @@ fn a_chain_with_marginals_maps_its_output_into_the_data_marginals() {
 fn renewed_blocks_start_from_new_noise_through_the_chain_so_far() {
     let data = rings(300, 8);
     let cfg = TrainConfig {
-        particles: 300,
-        blocks: 3,
-        first_steps: 5,
-        hidden: 16,
-        fit: fit_options(2, 64),
         renew: true,
         marginals: 16,
-        ..toy_config()
+        ..quick_config(300, 3)
     };
     let count = 50;
     let dirs: Vec<_> = (0..3).map(|_| tempfile::tempdir().unwrap()).collect();
@@ -764,6 +760,13 @@ fn renewed_blocks_start_from_new_noise_through_the_chain_so_far() {
     // renewal noise; the map, fitted after them, leaves the networks alone
     let last = renewal_seed(cfg.seed, 0, cfg.blocks - 1);
     assert_eq!(cfg.last_noise_seed(), last);
+    // an unchecked configuration without blocks or stages does not panic
+    let empty = TrainConfig {
+        blocks: 0,
+        pyramid: Vec::new(),
+        ..cfg.clone()
+    };
+    assert_eq!(empty.last_noise_seed(), renewal_seed(cfg.seed, 0, 0));
     let particles = unmapped.sample(cfg.particles, last).unwrap();
     let map = MarginalMap::fit(&particles, &data, 2, 16).unwrap();
     assert_eq!(renewed.marginals(), Some(&map));
