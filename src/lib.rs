@@ -104,7 +104,7 @@
 // Modules in the order of the layering: each uses only modules listed
 // before it (error, float, rng, special, linalg, points, statistic ->
 // directions -> kernel -> sort1d -> estimator -> two_sample, flow -> io,
-// plot); tests/layering.rs checks it.
+// plot); tests/integration/layering.rs checks it.
 pub mod directions;
 pub mod error;
 pub mod estimator;

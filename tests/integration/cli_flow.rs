@@ -1,7 +1,7 @@
 //! `smmd flow`, run on built-in shapes and small files.
 #![cfg(feature = "cli")]
 
-mod smmd_bin;
+use crate::smmd_bin;
 
 use std::path::Path;
 

@@ -7,8 +7,6 @@
 // they can be compared with their source; the compiler rounds them.
 #![allow(clippy::excessive_precision)]
 
-mod common;
-
 use sliced_mmd::special::{ln_gamma, ln_gamma_ratio, slicing_constant};
 use sliced_mmd::Directions;
 use std::f64::consts::PI;

@@ -3,7 +3,7 @@
 //! matrix products several row blocks (the last one padded) and the radix
 //! sort its full passes, for f32 and f64, value and gradient.
 
-mod common;
+use crate::common;
 
 use sliced_mmd::{Float, MmdEstimator, Points, SlicedSort, Statistic};
 

@@ -1,6 +1,6 @@
 //! Particle flows: optimizers, convergence, determinism, observers, errors.
 
-mod common;
+use crate::common;
 
 use std::time::Instant;
 

@@ -3,7 +3,7 @@
 //! are refused; orthogonal frames are orthonormal; the iid design is
 //! `Directions::iid`.
 
-mod common;
+use crate::common;
 
 use sliced_mmd::directions::{DirectionDesign, SOBOL_MAX_DIM};
 use sliced_mmd::special::inverse_normal_cdf;

@@ -5,7 +5,7 @@
 //! statistical ones whose tolerances come from the estimator's own
 //! standard error.
 
-mod common;
+use crate::common;
 
 use common::{gaussian_case, Case};
 use sliced_mmd::estimator::RandomFeatures;

@@ -24,7 +24,7 @@
 //! Points are kept apart (the Riesz and Laplace kernels are not smooth at
 //! coincident points; the sliced kernels at tied projections).
 
-mod common;
+use crate::common;
 
 use common::{
     case_strategy, kernel_magnitude, pair_sum_error, projections, separated_case_strategy,

@@ -19,7 +19,7 @@
 //! rounding of their coordinates, a property of the arithmetic, not of
 //! the code.
 
-mod common;
+use crate::common;
 
 use common::{
     case_strategy, kernel_magnitude, mat_vec, pair_sum_error, random_orthogonal,

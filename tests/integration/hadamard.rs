@@ -5,7 +5,7 @@
 //! materialised and projected by matrix products, in value and gradient,
 //! with the same bits whatever the thread count.
 
-mod common;
+use crate::common;
 
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;

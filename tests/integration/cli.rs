@@ -1,7 +1,7 @@
 //! The `smmd` binary, run on small files.
 #![cfg(feature = "cli")]
 
-mod smmd_bin;
+use crate::smmd_bin;
 
 use std::path::PathBuf;
 

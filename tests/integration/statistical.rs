@@ -16,10 +16,10 @@
 //! statistic (V vs U) shows as many standard errors.
 //!
 //! The cheap checks run by default; the expensive ones (many seeds, large
-//! P) are ignored: `cargo test --release --all-features --test statistical
-//! -- --ignored`.
+//! P) are ignored: `cargo test --release --all-features --test integration
+//! statistical:: -- --ignored`.
 
-mod common;
+use crate::common;
 
 use common::gaussian_case;
 use sliced_mmd::{MmdEstimator, Naive, Riesz, SlicedSort, Statistic};

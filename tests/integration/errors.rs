@@ -1,8 +1,6 @@
 //! Every bad input the library can be given returns a typed error (never a
 //! panic), and each error message names the offending value.
 
-mod common;
-
 use sliced_mmd::kernel::median_heuristic;
 use sliced_mmd::sort1d::riesz_mmd2_1d;
 use sliced_mmd::{

@@ -90,9 +90,14 @@ fn font_child() {
 fn run_font_child(mode: &str, font: Option<&std::ffi::OsStr>) {
     let dir = tempfile::tempdir().unwrap();
     let mut cmd = Command::new(std::env::current_exe().unwrap());
-    cmd.args(["--exact", "font_child", "--nocapture", "--test-threads=1"])
-        .env("SMMD_PLOT_TEST_CHILD", mode)
-        .env("SMMD_PLOT_TEST_DIR", dir.path());
+    cmd.args([
+        "--exact",
+        "plot::font_child",
+        "--nocapture",
+        "--test-threads=1",
+    ])
+    .env("SMMD_PLOT_TEST_CHILD", mode)
+    .env("SMMD_PLOT_TEST_DIR", dir.path());
     match font {
         Some(f) => cmd.env("SMMD_FONT", f),
         None => cmd.env_remove("SMMD_FONT"),

@@ -8,7 +8,7 @@
 //! * f32 input accumulates in f64;
 //! * seeds, chunking, the run-time `Estimator` enum.
 
-mod common;
+use crate::common;
 
 use common::{
     assert_close, assert_close_vec, bits, case_strategy, estimator_contract, gaussian_case,

@@ -9,7 +9,7 @@
 //!   the macros [`kernel_contract!`] and [`estimator_contract!`] that run
 //!   them, one line per implementation.
 //!
-//! Every test binary includes this module and uses a different part of it.
+//! Every test module uses a different part of it.
 #![allow(dead_code, unused_macros, unused_imports)]
 
 use proptest::prelude::*;

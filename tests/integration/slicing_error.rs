@@ -3,7 +3,7 @@
 //! unbiased terms), so 16 times more slices give a 16 times smaller mean
 //! squared error, a 4 times smaller root mean squared error.
 
-mod common;
+use crate::common;
 
 use common::gaussian_case;
 use sliced_mmd::{MmdEstimator, Naive, Riesz, SlicedSort};

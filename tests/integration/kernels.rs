@@ -2,7 +2,7 @@
 //! values, the sliced kernel's special cases, and the slicing theorem at the
 //! level of a single pair of points.
 
-mod common;
+use crate::common;
 
 use common::{gaussian_case, kernel_contract, rng, tied_case, Case, Definiteness, U64};
 use rand_distr::{Distribution, StandardNormal};

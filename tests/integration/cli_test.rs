@@ -1,7 +1,7 @@
 //! `smmd test`, run on small files.
 #![cfg(feature = "cli")]
 
-mod smmd_bin;
+use crate::smmd_bin;
 
 use std::path::PathBuf;
 
