@@ -365,6 +365,83 @@ impl Quality {
     }
 }
 
+/// Mean and standard error of a figure over independent draws.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Spread {
+    /// Mean over the draws.
+    pub mean: f64,
+    /// Standard error of the mean: the draws' sample standard deviation
+    /// (divisor `draws - 1`) over `√draws`.
+    pub std_error: f64,
+    /// Number of draws.
+    pub draws: usize,
+}
+
+impl Spread {
+    /// The mean and standard error of `values` (sums in `f64`).
+    ///
+    /// # Errors
+    /// [`GenError::Data`] for fewer than 2 values (no spread to measure)
+    /// or a value that is not finite.
+    ///
+    /// # Examples
+    /// ```
+    /// use smmd_generative::classifier::Spread;
+    /// let s = Spread::of(&[1.0, 2.0, 3.0, 4.0])?;
+    /// assert_eq!(s.mean, 2.5);
+    /// // sample variance 5/3, standard error sqrt(5/3 / 4)
+    /// assert!((s.std_error - (5.0f64 / 12.0).sqrt()).abs() < 1e-15);
+    /// # Ok::<(), smmd_generative::GenError>(())
+    /// ```
+    pub fn of(values: &[f64]) -> Result<Spread> {
+        let n = values.len();
+        if n < 2 {
+            return Err(GenError::Data(format!(
+                "a spread needs at least 2 draws, got {n}"
+            )));
+        }
+        if let Some(v) = values.iter().find(|v| !v.is_finite()) {
+            return Err(GenError::Data(format!("a draw's figure is {v}")));
+        }
+        let mean = values.iter().sum::<f64>() / n as f64;
+        let var = values.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / (n - 1) as f64;
+        Ok(Spread {
+            mean,
+            std_error: (var / n as f64).sqrt(),
+            draws: n,
+        })
+    }
+}
+
+/// The classifier's figures over several draws (see
+/// [`QualityReference::draws`]): one draw of 1000 images moves the
+/// Fréchet distance by about a sixth of its value, so a mean over draws
+/// with its standard error says more than any single draw.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Draws {
+    /// Fréchet distance, each generated draw against the held-out images.
+    pub frechet: Spread,
+    /// Fréchet distance, each disjoint set of training images against the
+    /// held-out images (the floor).
+    pub frechet_floor: Spread,
+    /// k-NN precision (k = 3) of each generated draw.
+    pub precision: Spread,
+    /// k-NN recall (k = 3) of each generated draw.
+    pub recall: Spread,
+    /// k-NN precision of each set of training images (the floor).
+    pub precision_floor: Spread,
+    /// k-NN recall of each set of training images (the floor).
+    pub recall_floor: Spread,
+}
+
+impl Draws {
+    /// The mean Fréchet distance of the generated draws over that of the
+    /// training sets: the target is at most 3.
+    pub fn frechet_ratio(&self) -> f64 {
+        self.frechet.mean / self.frechet_floor.mean
+    }
+}
+
 /// `v` holds at least `count` rows of `d` values.
 fn need(name: &str, v: &[f32], count: usize, d: usize) -> Result<()> {
     if v.len() < count * d {
@@ -477,6 +554,57 @@ impl QualityReference {
             background_heldout: self.background_heldout,
             isolated_generated: isolated_pixels(g, self.classifier.shape(), ISOLATED_MIN)?,
             isolated_heldout: self.isolated_heldout,
+        })
+    }
+}
+
+impl QualityReference {
+    /// The Fréchet distance, precision and recall over several draws:
+    /// each of `generated` (its first `count` rows) against the held-out
+    /// images, and each disjoint set of `count` rows of `train` (the
+    /// training images, `train[..count]` being [`Quality`]'s floor)
+    /// against them, each as a mean with its standard error.
+    ///
+    /// # Errors
+    /// As the metrics; [`GenError::Data`] for fewer than 2 generated sets,
+    /// a set with fewer than `count` rows, or fewer than `2 count` training
+    /// rows.
+    pub fn draws(&self, generated: &[&[f32]], train: &[f32]) -> Result<Draws> {
+        use crate::metrics::{frechet_distance, precision_recall};
+        let d = self.classifier.shape().dim();
+        let n = self.count * d;
+        if generated.len() < 2 {
+            return Err(GenError::Data(format!(
+                "draws: {} generated sets, at least 2 needed",
+                generated.len()
+            )));
+        }
+        for g in generated {
+            need("generated", g, self.count, d)?;
+        }
+        need("training", train, 2 * self.count, d)?;
+        let fh = &self.heldout_features;
+        // (Fréchet, precision, recall) of each set's first `count` rows
+        let figures = |sets: &mut dyn Iterator<Item = &[f32]>| -> Result<[Vec<f64>; 3]> {
+            let mut out = [Vec::new(), Vec::new(), Vec::new()];
+            for set in sets {
+                let f = self.classifier.features(&set[..n])?;
+                let pr = precision_recall(fh, &f, FEATURES, 3)?;
+                out[0].push(frechet_distance(&f, fh, FEATURES)?);
+                out[1].push(pr.precision);
+                out[2].push(pr.recall);
+            }
+            Ok(out)
+        };
+        let [fg, pg, rg] = figures(&mut generated.iter().copied())?;
+        let [ft, pt, rt] = figures(&mut train.chunks_exact(n))?;
+        Ok(Draws {
+            frechet: Spread::of(&fg)?,
+            frechet_floor: Spread::of(&ft)?,
+            precision: Spread::of(&pg)?,
+            recall: Spread::of(&rg)?,
+            precision_floor: Spread::of(&pt)?,
+            recall_floor: Spread::of(&rt)?,
         })
     }
 }

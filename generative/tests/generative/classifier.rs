@@ -1,7 +1,7 @@
 //! The classifier behind the feature metrics, on synthetic images.
 
 use smmd_generative::classifier::{
-    quality, Classifier, ClassifierOptions, QualityReference, FEATURES,
+    quality, Classifier, ClassifierOptions, QualityReference, Spread, FEATURES,
 };
 use smmd_generative::images::ImageShape;
 
@@ -114,4 +114,90 @@ fn quality_of_the_training_images_is_at_the_floor() {
     assert_eq!((q.isolated_generated, q.isolated_heldout), (1.0, 0.0));
     let err = reference.quality(&noisy[..64]).unwrap_err();
     assert!(err.to_string().contains("generated: 1 rows"), "{err}");
+}
+
+#[test]
+fn draws_average_the_single_figures_and_the_floor_over_the_training_sets() {
+    let shape = ImageShape {
+        width: 8,
+        height: 8,
+        channels: 1,
+    };
+    let (x, labels) = bars(300);
+    // 200 training images: 4 disjoint sets of 50; 100 held out
+    let (train, held) = (&x[..200 * 64], &x[200 * 64..]);
+    let opts = ClassifierOptions {
+        epochs: 3,
+        batch: 25,
+        ..ClassifierOptions::default()
+    };
+    let reference = QualityReference::new(
+        train,
+        &labels[..200],
+        held,
+        &labels[200..],
+        shape,
+        50,
+        &opts,
+    )
+    .unwrap();
+    let sets: Vec<&[f32]> = train.chunks_exact(50 * 64).collect();
+    let single: Vec<_> = sets.iter().map(|s| reference.quality(s).unwrap()).collect();
+    let frechet: Vec<f64> = single.iter().map(|q| q.frechet).collect();
+    // the report's floor is the first set's
+    assert_eq!(single[0].frechet_floor, frechet[0]);
+    let noisy: Vec<f32> = train.iter().map(|v| v + 0.05).collect();
+    let generated: Vec<&[f32]> = vec![&noisy[..50 * 64], &noisy[50 * 64..100 * 64], sets[2]];
+    let d = reference.draws(&generated, train).unwrap();
+    // each generated draw's figures are those of `quality`, averaged
+    let g: Vec<_> = generated
+        .iter()
+        .map(|s| reference.quality(s).unwrap())
+        .collect();
+    let mean = |v: &[f64]| v.iter().sum::<f64>() / v.len() as f64;
+    let fg: Vec<f64> = g.iter().map(|q| q.frechet).collect();
+    assert_eq!(d.frechet.draws, 3);
+    assert_eq!(d.frechet.mean, mean(&fg));
+    let pg: Vec<f64> = g.iter().map(|q| q.precision_recall.precision).collect();
+    let rg: Vec<f64> = g.iter().map(|q| q.precision_recall.recall).collect();
+    assert_eq!((d.precision.mean, d.recall.mean), (mean(&pg), mean(&rg)));
+    // the floor over the 4 training sets
+    assert_eq!(d.frechet_floor.draws, 4);
+    assert_eq!(d.frechet_floor.mean, mean(&frechet));
+    let sd = (frechet
+        .iter()
+        .map(|v| (v - mean(&frechet)).powi(2))
+        .sum::<f64>()
+        / 3.0)
+        .sqrt();
+    assert!((d.frechet_floor.std_error - sd / 2.0).abs() <= 1e-12 * sd.max(1.0));
+    let pt: Vec<f64> = single
+        .iter()
+        .map(|q| q.precision_recall.precision)
+        .collect();
+    assert_eq!(d.precision_floor.mean, mean(&pt));
+    assert_eq!(d.frechet_ratio(), d.frechet.mean / d.frechet_floor.mean);
+    // the training sets themselves as the generated draws: at the floor
+    let at_floor = reference.draws(&sets, train).unwrap();
+    assert_eq!(at_floor.frechet, at_floor.frechet_floor);
+    assert_eq!(at_floor.recall, at_floor.recall_floor);
+    assert_eq!(at_floor.frechet_ratio(), 1.0);
+    // errors: one draw, a short draw, fewer than two training sets
+    let err = reference.draws(&generated[..1], train).unwrap_err();
+    assert!(err.to_string().contains("1 generated sets"), "{err}");
+    let short: Vec<&[f32]> = vec![sets[0], &noisy[..64]];
+    let err = reference.draws(&short, train).unwrap_err();
+    assert!(err.to_string().contains("generated: 1 rows"), "{err}");
+    let err = reference.draws(&generated, &train[..99 * 64]).unwrap_err();
+    assert!(err.to_string().contains("training: 99 rows"), "{err}");
+}
+
+#[test]
+fn a_spread_needs_two_finite_draws() {
+    let s = Spread::of(&[3.0, 3.0, 3.0]).unwrap();
+    assert_eq!((s.mean, s.std_error, s.draws), (3.0, 0.0, 3));
+    assert!(Spread::of(&[1.0]).is_err());
+    assert!(Spread::of(&[]).is_err());
+    let err = Spread::of(&[1.0, f64::NAN]).unwrap_err();
+    assert!(err.to_string().contains("NaN"), "{err}");
 }
