@@ -17,7 +17,7 @@ use sliced_mmd::io::write_npy;
 use sliced_mmd::plot::{image_grid, line_plot, ImageRow, Series};
 use sliced_mmd::DirectionDesign;
 use smmd_generative::chain::noise;
-use smmd_generative::classifier::{ClassifierOptions, Quality};
+use smmd_generative::classifier::{ClassifierOptions, Draws, Quality, QualityReference, Spread};
 use smmd_generative::eval::{evaluate, nearest, HeldOut};
 use smmd_generative::images::{clamp_unit, read_data, DataFormat};
 use smmd_generative::metrics::ISOLATED_MIN;
@@ -167,6 +167,12 @@ struct TrainArgs {
     /// Samples drawn for the held-out figures (at most --holdout).
     #[arg(long, default_value_t = 1000)]
     eval_count: usize,
+    /// Draws of --eval-count samples (noise seeds) over which the
+    /// classifier's figures are also given as a mean with its standard
+    /// error, against the mean over the disjoint sets of training images;
+    /// 0 or 1: the single draw only
+    #[arg(long, default_value_t = 8)]
+    draws: usize,
     /// No progress bar.
     #[arg(long)]
     quiet: bool,
@@ -369,8 +375,7 @@ fn run_train(a: TrainArgs) -> Result<(), GenError> {
         let labels = (&split.train_labels, &split.heldout_labels);
         let quality = match (labels, m_image(&chain)) {
             ((Some(train_labels), Some(held_labels)), Some(shape)) if shape.dim() == d => {
-                let q = smmd_generative::classifier::quality(
-                    &generated,
+                let reference = QualityReference::new(
                     train_values,
                     train_labels,
                     held_values,
@@ -382,14 +387,34 @@ fn run_train(a: TrainArgs) -> Result<(), GenError> {
                         ..ClassifierOptions::default()
                     },
                 )?;
+                let q = reference.quality(&generated)?;
                 print_quality(&q);
-                Some(q)
+                let draws = if a.draws >= 2 && train_n >= 2 * count {
+                    // the first draw is the one above; the others from
+                    // seeds 1000 apart
+                    let mut sets = vec![generated.clone()];
+                    for k in 1..a.draws as u64 {
+                        sets.push(chain.sample(count, sample_seed(a.seed).wrapping_add(1000 * k))?);
+                    }
+                    let sets: Vec<&[f32]> = sets.iter().map(Vec::as_slice).collect();
+                    let draws = reference.draws(&sets, train_values)?;
+                    print_draws(&draws, count);
+                    Some(draws)
+                } else {
+                    None
+                };
+                Some((q, draws))
             }
             _ => None,
+        };
+        let (quality, draws) = match quality {
+            Some((q, d)) => (Some(q), d),
+            None => (None, None),
         };
         let json = serde_json::json!({
             "held_out": report,
             "quality": quality,
+            "draws": draws,
             "clipped_ratio": report.clipped_ratio(),
             "chain_on_training_noise": on_training_noise,
             "energy_ratio": report.energy_ratio(),
@@ -540,6 +565,30 @@ fn print_quality(q: &Quality) {
     );
 }
 
+/// Seed of the noise of the held-out figures' samples: a seed the
+/// training never used for noise.
+fn sample_seed(seed: u64) -> u64 {
+    seed.wrapping_add(1)
+}
+
+fn print_draws(d: &Draws, count: usize) {
+    let s = |x: &Spread| format!("{:.3} ± {:.3}", x.mean, x.std_error);
+    println!(
+        "over {} draws of {count} samples (mean ± standard error), against {} sets of {count} training images:\n\
+         \x20 Fréchet distance: generated {}, training (floor) {}, ratio {:.2}\n\
+         \x20 precision/recall: generated {}/{}, training (floor) {}/{}",
+        d.frechet.draws,
+        d.frechet_floor.draws,
+        s(&d.frechet),
+        s(&d.frechet_floor),
+        d.frechet_ratio(),
+        s(&d.precision),
+        s(&d.recall),
+        s(&d.precision_floor),
+        s(&d.recall_floor)
+    );
+}
+
 fn held_out_report(
     chain: &Chain,
     train: &[f32],
@@ -549,8 +598,7 @@ fn held_out_report(
     seed: u64,
     out: &Path,
 ) -> Result<(HeldOut, Vec<f32>), GenError> {
-    // fresh noise: a seed the training never used for noise
-    let sample_seed = seed.wrapping_add(1);
+    let sample_seed = sample_seed(seed);
     let m: &Manifest = chain.manifest();
     // ten samples followed through the chain, for the picture
     let shown_after: Vec<usize> = {

@@ -213,6 +213,24 @@ fn end_to_end(data: &Path, extra: &[&str], dim: usize, side: u32) {
         let v = report["held_out"][key].as_f64().unwrap();
         assert!(v.is_finite() && v > 0.0, "{key} = {v}");
     }
+    // labelled images: the classifier's figures of the report's draw, and
+    // over 8 draws against the 3 disjoint sets of 20 of the 60 training
+    // images, the report's floor being the first
+    let (quality, draws) = (&report["quality"], &report["draws"]);
+    assert_eq!(draws["frechet"]["draws"].as_u64(), Some(8), "{report}");
+    assert_eq!(draws["frechet_floor"]["draws"].as_u64(), Some(3));
+    for key in ["frechet", "frechet_floor", "precision", "recall"] {
+        let (m, e) = (
+            draws[key]["mean"].as_f64(),
+            draws[key]["std_error"].as_f64(),
+        );
+        assert!(
+            m.unwrap().is_finite() && e.unwrap() >= 0.0,
+            "{key}: {m:?} {e:?}"
+        );
+    }
+    assert!(quality["frechet"].as_f64().unwrap() >= 0.0);
+    assert!(stdout.contains("over 8 draws of 20 samples"), "{stdout}");
     // with a marginal map the samples need no clamping: every value is
     // one of the map's target knots or between two, inside the data's range
     let mapped = extra.contains(&"--marginals");
