@@ -74,18 +74,26 @@ impl HeldOutFigures {
     /// The figures of `generated` (its first [`Self::count`] rows), in the
     /// columns of [`HEADER`].
     pub fn row(&self, generated: &[f32]) -> Result<String, Error> {
+        let v = self.values(generated)?;
+        Ok(format!(
+            "{:.3},{:.2},{:.3},{:.3},{:.2},{:.3},{:.3}",
+            v[0], v[1], v[2], v[3], v[4], v[5], v[6]
+        ))
+    }
+
+    /// The numbers of [`Self::row`], in the columns of [`HEADER`].
+    pub fn values(&self, generated: &[f32]) -> Result<[f64; 7], Error> {
         let n = self.count() * self.dim;
         let energy = energy_distance(&generated[..n], &self.held[..n], self.dim)?;
         let q = self.reference.quality(generated)?;
-        Ok(format!(
-            "{:.3},{:.2},{:.3},{:.3},{:.2},{:.3},{:.3}",
+        Ok([
             energy / self.floor,
             q.frechet_ratio(),
             q.precision_recall.precision,
             q.precision_recall.recall,
             q.background_generated / q.background_heldout,
             q.smallest_class(),
-            q.isolated_generated
-        ))
+            q.isolated_generated,
+        ])
     }
 }
