@@ -401,6 +401,12 @@ fn run_train(a: TrainArgs) -> Result<(), GenError> {
                     print_draws(&draws, count);
                     Some(draws)
                 } else {
+                    if a.draws >= 2 {
+                        println!(
+                            "no figures over draws: {train_n} training images, \
+                             the floor's spread needs 2 sets of {count}"
+                        );
+                    }
                     None
                 };
                 Some((q, draws))
