@@ -5,6 +5,13 @@ use smmd_generative::classifier::{
 };
 use smmd_generative::images::ImageShape;
 
+/// The shape of the images of [`bars`].
+const BARS: ImageShape = ImageShape {
+    width: 8,
+    height: 8,
+    channels: 1,
+};
+
 /// `n` 8x8 images of 3 classes: a bright bar in the top, middle or bottom
 /// rows, at a varying column offset, on a black background.
 fn bars(n: usize) -> (Vec<f32>, Vec<u8>) {
@@ -24,11 +31,7 @@ fn bars(n: usize) -> (Vec<f32>, Vec<u8>) {
 
 #[test]
 fn classifier_learns_bars_and_repeats_bit_for_bit() {
-    let shape = ImageShape {
-        width: 8,
-        height: 8,
-        channels: 1,
-    };
+    let shape = BARS;
     let (x, labels) = bars(300);
     let opts = ClassifierOptions {
         epochs: 5,
@@ -49,11 +52,7 @@ fn classifier_learns_bars_and_repeats_bit_for_bit() {
 
 #[test]
 fn quality_of_the_training_images_is_at_the_floor() {
-    let shape = ImageShape {
-        width: 8,
-        height: 8,
-        channels: 1,
-    };
+    let shape = BARS;
     let (x, labels) = bars(300);
     let (train, held) = (&x[..150 * 64], &x[150 * 64..]);
     let opts = ClassifierOptions {
@@ -118,11 +117,7 @@ fn quality_of_the_training_images_is_at_the_floor() {
 
 #[test]
 fn draws_average_the_single_figures_and_the_floor_over_the_training_sets() {
-    let shape = ImageShape {
-        width: 8,
-        height: 8,
-        channels: 1,
-    };
+    let shape = BARS;
     let (x, labels) = bars(300);
     // 200 training images: 4 disjoint sets of 50; 100 held out
     let (train, held) = (&x[..200 * 64], &x[200 * 64..]);
