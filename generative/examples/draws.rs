@@ -30,6 +30,7 @@ mod common;
 
 use common::{Error, HeldOutFigures, HEADER};
 use smmd_generative::classifier::Spread;
+use smmd_generative::eval::draw_seed;
 use smmd_generative::images::read_data;
 use smmd_generative::Chain;
 
@@ -90,8 +91,8 @@ fn main() -> Result<(), Error> {
         }
         let mut rows = Vec::new();
         for k in 0..sets {
-            // the report's sample seed first (smmd-gen train: seed + 1)
-            let g = chain.sample(f.count(), seed.wrapping_add(1 + 1000 * k))?;
+            // the report's draw first, then those of `--draws`
+            let g = chain.sample(f.count(), draw_seed(seed, k))?;
             println!("{dir},{k},{}", f.row(&g)?);
             rows.push(f.values(&g)?);
         }

@@ -586,7 +586,7 @@ impl QualityReference {
         need("training", train, 2 * self.count, d)?;
         let fh = &self.heldout_features;
         // (Fréchet, precision, recall) of each set's first `count` rows
-        let figures = |sets: &mut dyn Iterator<Item = &[f32]>| -> Result<[Vec<f64>; 3]> {
+        let figures = |sets: &[&[f32]]| -> Result<[Vec<f64>; 3]> {
             let mut out = [Vec::new(), Vec::new(), Vec::new()];
             for set in sets {
                 let f = self.classifier.features(&set[..n])?;
@@ -597,8 +597,9 @@ impl QualityReference {
             }
             Ok(out)
         };
-        let [fg, pg, rg] = figures(&mut generated.iter().copied())?;
-        let [ft, pt, rt] = figures(&mut train.chunks_exact(n))?;
+        let train_sets: Vec<&[f32]> = train.chunks_exact(n).collect();
+        let [fg, pg, rg] = figures(generated)?;
+        let [ft, pt, rt] = figures(&train_sets)?;
         Ok(Draws {
             frechet: Spread::of(&fg)?,
             frechet_floor: Spread::of(&ft)?,

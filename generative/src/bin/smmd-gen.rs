@@ -18,7 +18,7 @@ use sliced_mmd::plot::{image_grid, line_plot, ImageRow, Series};
 use sliced_mmd::DirectionDesign;
 use smmd_generative::chain::noise;
 use smmd_generative::classifier::{ClassifierOptions, Draws, Quality, QualityReference, Spread};
-use smmd_generative::eval::{evaluate, nearest, HeldOut};
+use smmd_generative::eval::{draw_seed, evaluate, nearest, HeldOut};
 use smmd_generative::images::{clamp_unit, read_data, DataFormat};
 use smmd_generative::metrics::ISOLATED_MIN;
 use smmd_generative::net::{ConvShape, FitOptions};
@@ -390,13 +390,13 @@ fn run_train(a: TrainArgs) -> Result<(), GenError> {
                 let q = reference.quality(&generated)?;
                 print_quality(&q);
                 let draws = if a.draws >= 2 && train_n >= 2 * count {
-                    // the first draw is the one above; the others from
-                    // seeds 1000 apart
-                    let mut sets = vec![generated.clone()];
-                    for k in 1..a.draws as u64 {
-                        sets.push(chain.sample(count, sample_seed(a.seed).wrapping_add(1000 * k))?);
-                    }
-                    let sets: Vec<&[f32]> = sets.iter().map(Vec::as_slice).collect();
+                    // the first draw is the one above
+                    let others = (1..a.draws as u64)
+                        .map(|k| chain.sample(count, draw_seed(a.seed, k)))
+                        .collect::<Result<Vec<_>, _>>()?;
+                    let sets: Vec<&[f32]> = std::iter::once(generated.as_slice())
+                        .chain(others.iter().map(Vec::as_slice))
+                        .collect();
                     let draws = reference.draws(&sets, train_values)?;
                     print_draws(&draws, count);
                     Some(draws)
@@ -413,10 +413,8 @@ fn run_train(a: TrainArgs) -> Result<(), GenError> {
             }
             _ => None,
         };
-        let (quality, draws) = match quality {
-            Some((q, d)) => (Some(q), d),
-            None => (None, None),
-        };
+        let (quality, draws) = quality.unzip();
+        let draws = draws.flatten();
         let json = serde_json::json!({
             "held_out": report,
             "quality": quality,
@@ -571,12 +569,6 @@ fn print_quality(q: &Quality) {
     );
 }
 
-/// Seed of the noise of the held-out figures' samples: a seed the
-/// training never used for noise.
-fn sample_seed(seed: u64) -> u64 {
-    seed.wrapping_add(1)
-}
-
 fn print_draws(d: &Draws, count: usize) {
     let s = |x: &Spread| format!("{:.3} ± {:.3}", x.mean, x.std_error);
     println!(
@@ -604,7 +596,7 @@ fn held_out_report(
     seed: u64,
     out: &Path,
 ) -> Result<(HeldOut, Vec<f32>), GenError> {
-    let sample_seed = sample_seed(seed);
+    let sample_seed = draw_seed(seed, 0);
     let m: &Manifest = chain.manifest();
     // ten samples followed through the chain, for the picture
     let shown_after: Vec<usize> = {

@@ -165,6 +165,8 @@ fn draws_average_the_single_figures_and_the_floor_over_the_training_sets() {
         .sum::<f64>()
         / 3.0)
         .sqrt();
+    // sqrt(var / 4) against sqrt(var) / 2: a few roundings apart, each a
+    // relative 1.1e-16; 1e-12 leaves room for the sums' order only
     assert!((d.frechet_floor.std_error - sd / 2.0).abs() <= 1e-12 * sd.max(1.0));
     let pt: Vec<f64> = single
         .iter()
